@@ -1,0 +1,1 @@
+"""kg: knowledge graphs from Chinese platform-economy news."""

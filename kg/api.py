@@ -1,0 +1,233 @@
+"""The public Python API: :func:`build` a graph and :func:`open` one.
+
+>>> import kg
+>>> summary = kg.build(["seeds/"], store="kg.db")          # doctest: +SKIP
+>>> graph = kg.open("kg.db")                               # doctest: +SKIP
+>>> graph.facts(predicate="fines")[0]["amount"]            # doctest: +SKIP
+18228000000
+>>> g = graph.to_networkx()                                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.models import Document, EventFact
+from kg.store import GraphStore, open_store
+from kg.vocabulary import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, GRAPH, doc_iri
+from kg.wordlists import ontology_dir
+
+__version__ = "0.1.0"
+
+#: Documents written per store transaction during a build.
+BATCH_DOCUMENTS = 200
+
+
+@dataclass
+class BuildSummary:
+    """What a build did (printed as one line by ``kg build``)."""
+
+    documents: int = 0  # documents read from the input
+    written: int = 0  # new or changed documents written to the store
+    unchanged: int = 0  # skipped: same content and same extractor as stored
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) of unreadable input
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    sentences: int = 0
+    facts: int = 0
+    entities: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"{self.documents} documents ({self.written} written, {self.unchanged} unchanged, "
+                f"{len(self.skipped)} skipped), {self.sentences} sentences, {self.entities} entities, "
+                f"{self.facts} facts in {self.seconds:.1f} s")
+
+
+def extractor_fingerprint(base: str | None = None) -> str:
+    """A hash of everything that decides what is extracted: rules, lexicons, gazetteer, code version."""
+    h = hashlib.sha256(__version__.encode())
+    root = ontology_dir(base)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".ttl", ".jsonl", ".json", ".txt"}:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored_hash(doc: Document, fingerprint: str) -> str:
+    """The hash stored with a document: its content and the extractor that read it."""
+    return f"{doc.content_hash}:{fingerprint}"
+
+
+def load_static_graphs(store: GraphStore, base: str | None = None) -> None:
+    """Put the ontology and every gazetteer file into their own named graphs."""
+    root = ontology_dir(base)
+    store.load_static(ONTOLOGY_GRAPH, root / "kg.ttl")
+    for path in sorted(root.glob("entities*.ttl")):
+        graph = GAZETTEER_GRAPH if path.stem == "entities" else f"{GRAPH}{path.stem}"
+        store.load_static(graph, path)
+
+
+# ---------------------------------------------------------------- extraction workers
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(base: str | None) -> None:
+    from kg.extract import get_extractor
+
+    _worker_state["extractor"] = get_extractor(base)
+
+
+def _extract_one(doc: Document) -> tuple[Document, list[EventFact], int]:
+    extractor = _worker_state["extractor"]
+    facts = extractor.extract(doc)
+    return doc, facts, extractor.last_sentence_count
+
+
+def _extracted(docs: Iterable[Document], jobs: int, base: str | None
+               ) -> Iterator[tuple[Document, list[EventFact], int]]:
+    if jobs <= 1:
+        _init_worker(base)
+        for doc in docs:
+            yield _extract_one(doc)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(base,)) as pool:
+        yield from pool.imap(_extract_one, docs, chunksize=8)
+
+
+def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | None = None,
+          update_endpoint: str | None = None, jobs: int = 1, ontology: str | None = None,
+          on_progress: Callable[[BuildSummary], None] | None = None,
+          on_error: Callable[[str, str], None] | None = None, lock_timeout: float = 10.0) -> BuildSummary:
+    """Read articles from ``paths`` into the store; unchanged documents are skipped.
+
+    Each document's graph is replaced whole, in transactions of
+    :data:`BATCH_DOCUMENTS` documents, so an interrupted build leaves complete
+    documents only and a rerun finishes the job.
+    """
+    from kg.ingest import iter_documents
+    from kg.mapping import document_quads
+
+    started = time.perf_counter()
+    summary = BuildSummary()
+    fingerprint = extractor_fingerprint(ontology)
+
+    def report(path: str, reason: str) -> None:
+        (summary.warnings if reason.startswith("warning") else summary.skipped).append((path, reason))
+        if on_error:
+            on_error(path, reason)
+
+    with open_store(store, endpoint=endpoint, update_endpoint=update_endpoint, lock_timeout=lock_timeout) as graph:
+        load_static_graphs(graph, ontology)
+        known = graph.document_hashes()
+
+        def todo() -> Iterator[Document]:
+            for doc in iter_documents(paths, on_error=report):
+                summary.documents += 1
+                if known.get(doc.id) == stored_hash(doc, fingerprint):
+                    summary.unchanged += 1
+                    if on_progress:
+                        on_progress(summary)
+                    continue
+                yield doc
+
+        batch: list[tuple[str, str, list]] = []
+        entities: set[str] = set()
+        for doc, facts, sentences in _extracted(todo(), jobs, ontology):
+            stamped = _with_hash(doc, stored_hash(doc, fingerprint))
+            batch.append((doc.id, doc_iri(doc.id), document_quads(stamped, facts)))
+            summary.written += 1
+            summary.sentences += sentences
+            summary.facts += len(facts)
+            summary.chars += len(doc.text)
+            entities.update(e.iri for f in facts for e in (f.subject, f.object) if e is not None)
+            if len(batch) >= BATCH_DOCUMENTS:
+                graph.replace_documents(batch)
+                batch = []
+            if on_progress:
+                on_progress(summary)
+        graph.replace_documents(batch)
+        graph.flush()
+        summary.entities = len(entities)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _with_hash(doc: Document, value: str) -> Document:
+    from dataclasses import replace
+
+    return replace(doc, content_hash=value)
+
+
+# ---------------------------------------------------------------- reading a graph
+class KnowledgeGraph:
+    """A built graph, opened for reading (``kg.open``)."""
+
+    def __init__(self, store: GraphStore, ontology: str | None = None) -> None:
+        self.store = store
+        self.ontology = ontology
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def facts(self, predicate: str | None = None, *, merged: bool = False,
+              source: str | None = None) -> list[dict[str, Any]]:
+        """The fact table (contract/facts.md), one row per mention or merged."""
+        from kg.facts import fact_rows, merge_rows
+
+        rows = fact_rows(self.store, predicate=predicate, source=source)
+        return merge_rows(rows) if merged else rows
+
+    def query(self, name: str, timeout: float = 60, **params: str) -> list[dict[str, Any]]:
+        """Run a saved query (name or .rq file) with parameters; rows as dicts."""
+        from kg import queries
+
+        result = queries.run(self.store, queries.load(name), params, resolve=self.resolver(), timeout=timeout)
+        return result.rows
+
+    def resolver(self) -> Callable[[str], str | None]:
+        from kg import queries
+        from kg.lexicon import load_gazetteer
+
+        return queries.label_resolver(self.store, load_gazetteer(self.ontology))
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def to_networkx(self, **filters: Any) -> Any:
+        """A ``networkx.MultiDiGraph``: entities as nodes (IRI ids), facts as edges."""
+        from kg.project import to_networkx
+
+        return to_networkx(self.store, **filters)
+
+    def export(self, fmt: str, path: str | os.PathLike[str], **filters: Any) -> Path:
+        """Write GraphML/GEXF (a projection) or Turtle/TriG/N-Quads/JSON-LD (the RDF)."""
+        from kg.export import export_graph, export_rdf
+
+        if fmt in ("graphml", "gexf"):
+            export_graph(self.store, fmt, path, **filters)
+        else:
+            export_rdf(self.store, fmt, path)
+        return Path(path)
+
+
+def open(path: str | None = None, *, endpoint: str | None = None, ontology: str | None = None,  # noqa: A001
+         writable: bool = False) -> KnowledgeGraph:
+    """Open a built graph (read-only unless ``writable``)."""
+    return KnowledgeGraph(open_store(path, endpoint=endpoint, read_only=not writable and not endpoint), ontology)

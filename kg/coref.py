@@ -1,0 +1,70 @@
+"""Coreference-lite: 该小程序, 其, 后者, 双方 … resolved to a nearby entity.
+
+The referring words and the classes they may point at are data
+(``ontology/lexicon/coref.json``): ``{"word": {"types": [...], "pair": bool,
+"pick": "nearest" | "last"}}``. Candidates are the mentions earlier in the
+same sentence, then those of the previous sentence; the nearest one of a
+compatible class wins. ``pair`` words (双方, 两者) take the two most recent
+distinct entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.models import Entity, Mention
+from kg.wordlists import table
+
+#: Characters around 其 that make it part of another word (其中, 尤其, 其他 …).
+_QI_AFTER = set("中他它实余次后间一二三所")
+_QI_BEFORE = set("尤极与及充何")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A referring expression and what it resolved to (one entity, or two for a pair)."""
+
+    start: int  # offsets in the document text
+    end: int
+    text: str
+    entities: tuple[Entity, ...]
+
+
+@lru_cache(maxsize=4)
+def _word_pattern(base: str | None) -> tuple[re.Pattern[str], dict]:
+    words: dict = table("coref", base)
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(alt), words
+
+
+def resolve_references(text: str, offset: int, here: Sequence[Mention], previous: Sequence[Mention],
+                       is_a: Callable[[str, str], bool], base: str | None = None) -> list[Reference]:
+    """References inside the sentence ``text`` (starting at document ``offset``)."""
+    pattern, words = _word_pattern(base)
+    taken = [(m.start - offset, m.end - offset) for m in here]
+    refs: list[Reference] = []
+    for m in pattern.finditer(text):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            continue
+        if m.group() == "其" and (text[m.end():m.end() + 1] in _QI_AFTER or text[m.start() - 1:m.start()] in _QI_BEFORE):
+            continue
+        spec = words[m.group()]
+        before = [x for x in here if x.end - offset <= m.start()]
+        candidates = [x.entity for x in reversed(list(previous) + before)]
+        wanted = spec.get("types", ["Actor"])
+
+        def fits(entity: Entity) -> bool:
+            return any(is_a(entity.type, t) or (t == "Actor" and not is_a(entity.type, "Person")) for t in wanted)
+
+        picked: list[Entity] = []
+        for entity in candidates:
+            if fits(entity) and all(entity.iri != p.iri for p in picked):
+                picked.append(entity)
+            if len(picked) == (2 if spec.get("pair") else 1):
+                break
+        if len(picked) == (2 if spec.get("pair") else 1):
+            refs.append(Reference(offset + m.start(), offset + m.end(), m.group(), tuple(reversed(picked))))
+    return refs

@@ -1,0 +1,324 @@
+"""Sentences with entity mentions → :class:`~kg.models.EventFact`.
+
+For each sentence the extractor builds a *masked* string (every mention
+replaced by one placeholder character for its class, amounts by another),
+runs every compiled rule of :mod:`kg.rules` over it, and turns each match
+into facts: slots become subject and object (following coordinated lists),
+and the words around the match decide modality, status, means, date and
+amount. All of those words are data under ``ontology/lexicon/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.coref import resolve_references
+from kg.lexicon import Gazetteer
+from kg.models import Document, Entity, EventFact, Mention, Sentence
+from kg.nlp import EntityTagger, get_tagger
+from kg.quantity import Quantity, find_quantities
+from kg.rules import PAIR_CHAR, QUANTITY_CHAR, Rule, TypeAlphabet, cached_rules
+from kg.sentences import split_sentences
+from kg.timex import DateContext, TimeExpr
+from kg.wordlists import table, word_map
+
+_COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
+
+
+@dataclass
+class Masked:
+    """A sentence with its mentions replaced by placeholder characters."""
+
+    text: str  # the masked string
+    slots: dict[int, tuple[Entity, ...]] = field(default_factory=dict)  # masked index → entities
+    confidence: dict[int, float] = field(default_factory=dict)
+    quantities: dict[int, Quantity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What the rules see of one sentence."""
+
+    sentence: Sentence
+    masked: Masked
+    times: tuple[TimeExpr, ...]
+    quantities: tuple[Quantity, ...]
+    masked_to_text: tuple[int, ...]  # masked index → offset in the sentence text
+
+
+@lru_cache(maxsize=4)
+def _cue_tables(base: str | None) -> tuple[dict, list, dict]:
+    return table("modality", base), table("means", base), table("status", base)
+
+
+class Extractor:
+    """Applies the rule set to documents."""
+
+    def __init__(self, tagger: EntityTagger | None = None, ontology_dir: str | None = None) -> None:
+        self.tagger = tagger or get_tagger(ontology_dir)
+        self.gazetteer: Gazetteer = self.tagger.gazetteer
+        key = tuple(sorted(self.gazetteer.class_parents.items()))
+        self.alphabet = TypeAlphabet(dict(key))
+        self.rules: tuple[Rule, ...] = cached_rules(key, ontology_dir)
+        self.base = ontology_dir
+        self.modality_cues, self.means_cues, self.status_cues = _cue_tables(ontology_dir)
+        self.last_sentence_count = 0
+
+    # ---- documents -------------------------------------------------------
+    def extract(self, doc: Document) -> list[EventFact]:
+        """Every fact of a document, in text order."""
+        return list(self.iter_facts(doc))
+
+    def iter_facts(self, doc: Document) -> Iterator[EventFact]:
+        sentences = split_sentences(doc.text, doc.paragraphs, doc.captions)
+        self.last_sentence_count = len(sentences)
+        mentions = self.tagger.mentions(doc.text)
+        dates = DateContext(doc.date)
+        previous: list[Mention] = []
+        cursor = 0
+        for sentence in sentences:
+            while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
+                cursor += 1
+            here = [m for m in mentions[cursor:] if m.start < sentence.end and m.start >= sentence.start]
+            times = tuple(dates.resolve(sentence.text))
+            if here or previous:
+                yield from self.sentence_facts(doc, sentence, here, previous, times)
+            if here:
+                previous = here
+
+    def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
+                       previous: Sequence[Mention], times: Sequence[TimeExpr] = ()) -> Iterator[EventFact]:
+        """Facts of one sentence given its mentions and the previous sentence's."""
+        refs = resolve_references(sentence.text, sentence.start, here, previous, self.alphabet.is_a, self.base)
+        quantities = [q for q in find_quantities(sentence.text)
+                      if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
+        ctx = self._mask(sentence, here, refs, quantities, times)
+        seen: set[tuple] = set()
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                pos = 0
+                while True:
+                    match = pattern.search(ctx.masked.text, pos)
+                    if match is None:
+                        break
+                    pos = match.start() + 1
+                    for fact in self._facts_from_match(doc, ctx, rule, match):
+                        key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
+                               fact.role, fact.metric, fact.amount)
+                        if key not in seen:
+                            seen.add(key)
+                            yield fact
+
+    # ---- masking ---------------------------------------------------------
+    def _mask(self, sentence: Sentence, here: Sequence[Mention], refs: Sequence, quantities: Sequence[Quantity],
+              times: Sequence[TimeExpr]) -> SentenceContext:
+        items: list[tuple[int, int, str, tuple[Entity, ...] | Quantity, float]] = []
+        for m in here:
+            items.append((m.start - sentence.start, m.end - sentence.start, self.alphabet.char(m.entity.type),
+                          (m.entity,), m.confidence))
+        for r in refs:
+            char = PAIR_CHAR if len(r.entities) == 2 else self.alphabet.char(r.entities[0].type)
+            items.append((r.start - sentence.start, r.end - sentence.start, char, r.entities, 0.7))
+        for q in quantities:
+            items.append((q.start, q.end, QUANTITY_CHAR, q, 1.0))
+        items.sort(key=lambda x: (x[0], -x[1]))
+        text = sentence.text
+        out: list[str] = []
+        back: list[int] = []
+        masked = Masked("")
+        pos = 0
+        for start, end, char, payload, conf in items:
+            if start < pos:
+                continue
+            out.append(text[pos:start])
+            back.extend(range(pos, start))
+            index = len(back)
+            out.append(char)
+            back.append(start)
+            if isinstance(payload, Quantity):
+                masked.quantities[index] = payload
+            else:
+                masked.slots[index] = payload
+                masked.confidence[index] = conf
+            pos = end
+        out.append(text[pos:])
+        back.extend(range(pos, len(text)))
+        masked.text = "".join(out)
+        return SentenceContext(sentence, masked, tuple(times), tuple(quantities), tuple(back))
+
+    # ---- matches → facts -------------------------------------------------
+    def _slot_entities(self, ctx: SentenceContext, match: re.Match[str], name: str | None, rule: Rule,
+                       other: int | None) -> list[tuple[Entity, float]]:
+        if name and name in rule.bind and (name not in match.re.groupindex or match.group(name) is None):
+            entity = self.gazetteer.entities.get(self.gazetteer.alias_index.get(rule.bind[name], ""))
+            return [(entity, 1.0)] if entity else []
+        if not name or name not in match.re.groupindex or match.group(name) is None:
+            return []
+        index = match.start(name)
+        chain = self._coordinated(ctx.masked, index, other) if rule.expand else [index]
+        return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _coordinated(self, masked: Masked, index: int, stop: int | None) -> list[int]:
+        """The mention at ``index`` and those joined to it by 、/和/与 … (never ``stop``)."""
+        chain = [index]
+        for direction in (1, -1):
+            here = index
+            while True:
+                found = None
+                for word in _COORDINATORS:
+                    nxt = here + direction * (len(word) + 1)
+                    lo, hi = (here + 1, nxt) if direction == 1 else (nxt + 1, here)
+                    if 0 <= nxt < len(masked.text) and masked.text[lo:hi] == word and nxt in masked.slots:
+                        found = nxt
+                        break
+                if found is None or found == stop or len(masked.slots[found]) != 1:
+                    break
+                chain.append(found)
+                here = found
+        return sorted(chain)
+
+    def _facts_from_match(self, doc: Document, ctx: SentenceContext, rule: Rule,
+                          match: re.Match[str]) -> Iterator[EventFact]:
+        trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
+            else (match.start(), match.end())
+        modality = rule.modality or self._modality(ctx.masked.text, match, trigger, rule)
+        for subj_slot, obj_slot, role_group in rule.emit:
+            s_index = _slot_index(match, subj_slot)
+            o_index = _slot_index(match, obj_slot)
+            subjects = self._slot_entities(ctx, match, subj_slot, rule, o_index)
+            objects = self._slot_entities(ctx, match, obj_slot, rule, s_index)
+            pairs = self._pairs(subjects, objects, subj_slot, obj_slot, rule)
+            role = match.group(role_group) if role_group and match.group(role_group) else None
+            for (subject, s_conf), (obj, o_conf) in pairs:
+                if subject is not None and obj is not None and subject.iri == obj.iri:
+                    continue
+                yield self._fact(doc, ctx, rule, match, trigger, subject, obj, modality, role,
+                                 rule.confidence * min(s_conf, o_conf))
+
+    def _pairs(self, subjects: list, objects: list, subj_slot: str | None, obj_slot: str | None,
+               rule: Rule) -> list[tuple[tuple[Entity | None, float], tuple[Entity | None, float]]]:
+        none = (None, 1.0)
+        if subj_slot and not subjects or obj_slot and not objects:
+            return []
+        if not obj_slot and len(subjects) == 2 and rule.mutual:  # 双方相互封禁
+            a, b = subjects
+            return [(a, b), (b, a)]
+        subjects = subjects or [none]
+        objects = objects or [none]
+        pairs = [(s, o) for s in subjects for o in objects]
+        if rule.mutual:
+            pairs += [(o, s) for s, o in pairs if o[0] is not None]
+        return pairs
+
+    def _fact(self, doc: Document, ctx: SentenceContext, rule: Rule, match: re.Match[str], trigger: tuple[int, int],
+              subject: Entity | None, obj: Entity | None, modality: str, role: str | None,
+              confidence: float) -> EventFact:
+        sentence = ctx.sentence
+        amount, unit = self._amount(ctx, match, trigger, rule)
+        metric = None
+        if rule.metric:
+            metric = self._metric(match.group(rule.metric) if rule.metric in match.re.groupindex else rule.metric,
+                                  ctx.masked.text, match)
+        return EventFact(
+            predicate=rule.predicate, subject=subject, object=obj, doc_id=doc.id,
+            sentence=sentence.text, span=(sentence.start, sentence.end), rule=rule.id,
+            confidence=round(confidence, 3), modality=modality,
+            date=self._date(ctx, trigger) if rule.date else None,
+            amount=amount, unit=unit, status=self._status(ctx.masked.text, rule),
+            role=role, metric=metric, means=rule.means or self._means(ctx.masked.text, rule, trigger),
+            doc_date=doc.date,
+        )
+
+    # ---- the words around a match ----------------------------------------
+    def _modality(self, text: str, match: re.Match[str], trigger: tuple[int, int], rule: Rule) -> str:
+        """hypothetical > negated > planned > reported > asserted, each cue in its scope."""
+        starts = [match.start(g) for g in match.re.groupindex if g != "T" and match.group(g) is not None
+                  and match.start(g) < trigger[0]]
+        near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
+        near_start = min(near_start, max(0, trigger[0] - 3)) if trigger[0] - near_start < 3 else near_start
+        scopes = {
+            "sentence": text[:trigger[0]],
+            "near": text[near_start:trigger[0]],
+            "after": text[trigger[1]:],
+            "trigger": text[trigger[0]:trigger[1]],
+            "all": text,
+        }
+        for modality in ("hypothetical", "negated", "planned", "reported"):
+            spec = self.modality_cues.get(modality, {})
+            exceptions = spec.get("except", [])
+            for scope, words in spec.items():
+                if scope == "except":
+                    continue
+                region = scopes[scope]
+                for word in exceptions:
+                    region = region.replace(word, "\u3000" * len(word))
+                if any(w in region for w in words):
+                    return modality
+        return "asserted"
+
+    def _status(self, text: str, rule: Rule) -> str | None:
+        if rule.predicate not in self.status_cues.get("predicates", []):
+            return rule.status
+        for status, words in self.status_cues.get("cues", []):
+            if any(w in text for w in words):
+                return status
+        return rule.status
+
+    def _means(self, text: str, rule: Rule, trigger: tuple[int, int]) -> str | None:
+        if rule.predicate not in ("blocks", "unblocks"):
+            return None
+        for means, words in self.means_cues:
+            if any(w in text for w in words):
+                return means
+        return None
+
+    def _date(self, ctx: SentenceContext, trigger: tuple[int, int]) -> str | None:
+        start = ctx.masked_to_text[trigger[0]] if trigger[0] < len(ctx.masked_to_text) else len(ctx.sentence.text)
+        valued = [t for t in ctx.times if t.value]
+        before = [t for t in valued if t.start <= start]
+        if before:
+            return before[-1].value
+        return valued[0].value if valued else None
+
+    def _amount(self, ctx: SentenceContext, match: re.Match[str], trigger: tuple[int, int],
+                rule: Rule) -> tuple[float | None, str | None]:
+        if not rule.amount:
+            return None, None
+        if rule.amount == "slot":
+            q = next((ctx.masked.quantities[i] for i in range(match.start(), match.end())
+                      if i in ctx.masked.quantities), None)
+        else:
+            start = ctx.masked_to_text[min(trigger[0], len(ctx.masked_to_text) - 1)]
+            kinds = {"money": ("money",), "ratio": ("ratio",), "count": ("count",)}.get(rule.amount, ())
+            wanted = [q for q in ctx.quantities if not kinds or q.kind in kinds]
+            after = [q for q in wanted if q.start >= start]
+            q = (after or wanted or [None])[0]
+        return (q.value, q.unit) if q else (None, None)
+
+    def _metric(self, surface: str | None, text: str, match: re.Match[str]) -> str | None:
+        """Normalise a metric word (``words/metric.txt``); 小程序 just before it makes it a mini-program metric."""
+        if not surface:
+            return None
+        names = word_map("metric", self.base)
+        name = names.get(surface, surface)
+        if "小程序" in text[max(0, match.start() - 10):match.end()]:
+            prefixed = "小程序" + name
+            if prefixed in names.values():
+                return prefixed
+        return name
+
+
+def _slot_index(match: re.Match[str], name: str | None) -> int | None:
+    """Where slot ``name`` matched in the masked text (None when absent or bound)."""
+    if not name or name not in match.re.groupindex or match.group(name) is None:
+        return None
+    return match.start(name)
+
+
+@lru_cache(maxsize=4)
+def get_extractor(ontology_dir: str | None = None) -> Extractor:
+    """One extractor per ontology folder and process."""
+    return Extractor(ontology_dir=ontology_dir)

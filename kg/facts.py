@@ -1,0 +1,211 @@
+"""The public fact table (``/work/shared/contract/facts.md``): one row per fact mention.
+
+Column names and their order are a contract: :data:`COLUMNS` lists them, the
+contract's columns first, then the extra ``role``, ``metric`` and ``means``
+(always present, ``None`` when unset).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Sequence
+
+from pyoxigraph import Literal
+
+from kg.models import SYMMETRIC_PREDICATES
+from kg.store import GraphStore, to_python
+from kg.vocabulary import KG
+
+__all__ = ["COLUMNS", "CONTRACT_COLUMNS", "EXTRA_COLUMNS", "FACTS_QUERY", "fact_rows", "merge_rows",
+           "rows_columns"]
+
+CONTRACT_COLUMNS: tuple[str, ...] = (
+    "fact_id", "subject", "subject_id", "subject_type", "predicate", "object", "object_id",
+    "object_type", "wikidata", "date", "amount", "unit", "status", "modality", "confidence",
+    "source", "doc_date", "sentence", "span", "rule",
+)
+EXTRA_COLUMNS: tuple[str, ...] = ("role", "metric", "means")
+COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
+
+# One query; the mandatory part first, every OPTIONAL block last (see DESIGN.md).
+# Entity lookups are nested inside the OPTIONAL that binds the entity: a
+# top-level OPTIONAL on an unbound ?o would match every entity.
+FACTS_QUERY = """
+SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
+       ?modality ?conf ?role ?metric ?means ?sLabel ?sType ?sQ ?oLabel ?oType ?oQ
+WHERE {
+  GRAPH ?g {
+    ?e kg:predicate ?pred ;
+       prov:wasDerivedFrom ?m .
+    ?m kg:sentence ?sent ; kg:start ?start ; kg:end ?end ; kg:rule ?rule .
+    ?g kg:sourceId ?src .
+  }
+  OPTIONAL { GRAPH ?g { ?g kg:docDate ?docDate } }
+  OPTIONAL { GRAPH ?g { ?e kg:date ?date } }
+  OPTIONAL { GRAPH ?g { ?e kg:amount ?amount } }
+  OPTIONAL { GRAPH ?g { ?e kg:unit ?unit } }
+  OPTIONAL { GRAPH ?g { ?e kg:status ?status } }
+  OPTIONAL { GRAPH ?g { ?e kg:modality ?modality } }
+  OPTIONAL { GRAPH ?g { ?e kg:confidence ?conf } }
+  OPTIONAL { GRAPH ?g { ?e kg:role ?role } }
+  OPTIONAL { GRAPH ?g { ?e kg:metric ?metric } }
+  OPTIONAL { GRAPH ?g { ?e kg:means ?means } }
+  OPTIONAL {
+    GRAPH ?g { ?e kg:subject ?s }
+    OPTIONAL { ?s skos:prefLabel ?sLabel FILTER(LANG(?sLabel) = "zh") }
+    OPTIONAL { ?s a ?sType FILTER(STRSTARTS(STR(?sType), STR(kg:))) }
+    OPTIONAL { ?s kg:wikidata ?sQ }
+  }
+  OPTIONAL {
+    GRAPH ?g { ?e kg:object ?o }
+    OPTIONAL { ?o skos:prefLabel ?oLabel FILTER(LANG(?oLabel) = "zh") }
+    OPTIONAL { ?o a ?oType FILTER(STRSTARTS(STR(?oType), STR(kg:))) }
+    OPTIONAL { ?o kg:wikidata ?oQ }
+  }
+}
+"""
+
+# Columns that may get several values per fact (labels, types of entities
+# described in several graphs): the smallest wins, so every store agrees.
+_MULTI = ("sLabel", "sType", "sQ", "oLabel", "oType", "oQ", "docDate")
+
+
+def _number(term: Any) -> int | float | None:
+    """An amount: int when integral, else float (exact decimal parsing, no float noise)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        try:
+            d = Decimal(term.value)
+        except InvalidOperation:
+            return None
+        if not d.is_finite():
+            return float(d)
+        return int(d) if d == d.to_integral_value() else float(d)
+    return term
+
+
+def _local(iri: str | None) -> str | None:
+    if iri is None:
+        return None
+    return iri[len(KG):] if iri.startswith(KG) else iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def fact_rows(store: GraphStore, predicate: str | None = None,
+              source: str | None = None) -> list[dict[str, Any]]:
+    """Every fact mention as a row with exactly :data:`COLUMNS`, in that order.
+
+    Sorted by source, span start, predicate (then fact id).
+    """
+    bindings: dict[str, Any] = {}
+    if predicate is not None:
+        bindings["pred"] = Literal(predicate)
+    if source is not None:
+        bindings["src"] = Literal(source)
+    raw = store.query(FACTS_QUERY, bindings or None, raw=True)
+    assert isinstance(raw, list)
+
+    by_fact: dict[str, dict[str, Any]] = {}
+    for r in raw:
+        fid = r["e"].value
+        known = by_fact.get(fid)
+        if known is None:
+            by_fact[fid] = dict(r)
+            continue
+        for k in _MULTI:  # deterministic choice among several values
+            new, old = r[k], known[k]
+            if new is not None and (old is None or str(new) < str(old)):
+                known[k] = new
+
+    rows: list[dict[str, Any]] = []
+    for fid, r in by_fact.items():
+        py = {k: (None if k == "amount" else to_python(v)) for k, v in r.items()}
+        subject_id, object_id = py["s"], py["o"]
+        rows.append({
+            "fact_id": fid,
+            "subject": py["sLabel"],
+            "subject_id": subject_id,
+            "subject_type": _local(py["sType"]),
+            "predicate": py["pred"],
+            "object": py["oLabel"],
+            "object_id": object_id,
+            "object_type": _local(py["oType"]),
+            "wikidata": {"subject": py["sQ"], "object": py["oQ"]},
+            "date": py["date"],
+            "amount": _number(r["amount"]),
+            "unit": py["unit"],
+            "status": py["status"],
+            "modality": py["modality"] or "asserted",
+            "confidence": float(py["conf"]) if py["conf"] is not None else None,
+            "source": py["src"],
+            "doc_date": py["docDate"],
+            "sentence": py["sent"],
+            "span": [int(py["start"]), int(py["end"])],
+            "rule": py["rule"],
+            "role": py["role"],
+            "metric": py["metric"],
+            "means": py["means"],
+        })
+    rows.sort(key=lambda row: (row["source"], row["span"][0], row["predicate"], row["fact_id"]))
+    return rows
+
+
+def _merge_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    s, o = row["subject_id"], row["object_id"]
+    if row["predicate"] in SYMMETRIC_PREDICATES:
+        s, o = sorted((s or "", o or ""))
+    return (row["predicate"], s, o, row["role"], row["metric"], row["means"],
+            row["amount"], row["unit"], row["modality"])
+
+
+def _better_date(a: str | None, b: str | None) -> str | None:
+    """The more precise of two ISO dates (longer string); equally precise: the earlier."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if len(a) != len(b):
+        return a if len(a) > len(b) else b
+    return min(a, b)
+
+
+def merge_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per distinct fact, with ``sources`` (sorted, distinct) and ``mentions`` (count).
+
+    Rows merge when (predicate, subject_id, object_id, role, metric, means,
+    amount, unit, modality) agree; subject and object are unordered for
+    symmetric predicates.  Different amounts or modalities never merge.  The
+    merged row is the first mention (by source, span) with: ``date`` the most
+    precise one (longest ISO string; between equally precise different dates,
+    the earliest), ``confidence`` the maximum, ``status`` the first one set.
+    """
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    sources: dict[tuple[Any, ...], set[str]] = {}
+    ordered = sorted(rows, key=lambda r: (r["source"], r["span"][0], r["predicate"], r["fact_id"]))
+    for row in ordered:
+        key = _merge_key(row)
+        cur = merged.get(key)
+        if cur is None:
+            cur = dict(row)
+            cur["mentions"] = 0
+            merged[key] = cur
+            sources[key] = set()
+        else:
+            cur["date"] = _better_date(cur["date"], row["date"])
+            if row["confidence"] is not None and (
+                    cur["confidence"] is None or row["confidence"] > cur["confidence"]):
+                cur["confidence"] = row["confidence"]
+            if cur["status"] is None:
+                cur["status"] = row["status"]
+        cur["mentions"] += 1
+        sources[key].add(row["source"])
+    out = []
+    for key, row in merged.items():
+        row["sources"] = sorted(sources[key])
+        out.append(row)
+    return out
+
+
+def rows_columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The column names of ``rows`` (merged rows add ``sources`` and ``mentions``)."""
+    return list(rows[0]) if rows else list(COLUMNS)

@@ -1,0 +1,119 @@
+"""The spaCy pipeline: blank Chinese + jieba, and our own entity components.
+
+Components are registered as spaCy factories so the pipeline can be built from
+a config: ``kg_gazetteer`` (a span ruler fed from ``ontology/entities*.ttl``,
+longest match wins) and ``kg_discovery`` (entities the gazetteer lacks; see
+:mod:`kg.discovery`).  The public entry point is :class:`EntityTagger`, which
+turns cleaned text into plain :class:`~kg.models.Mention` objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.discovery import discover_mentions
+from kg.lexicon import Gazetteer, load_gazetteer
+from kg.models import Entity, Mention
+
+jieba.setLogLevel(logging.WARNING)
+
+#: Characters that may quote a name: an ambiguous alias only counts inside them.
+_QUOTES = "“”\"'‘’「」『』《》"
+_AMBIGUOUS_CONTEXT = re.compile(r"(?:旗下|打车|软件|App|APP|应用|平台|小程序)")
+
+
+def _add_jieba_words(words: Iterable[str]) -> None:
+    """Teach jieba every gazetteer surface form so that names are never split."""
+    for word in words:
+        if len(word) > 1 and not word.isascii():
+            jieba.add_word(word, freq=200000)
+
+
+@Language.factory("kg_gazetteer", default_config={"ontology_dir": None})
+def make_gazetteer_ruler(nlp: Language, name: str, ontology_dir: str | None) -> SpanRuler:
+    """A span ruler whose phrase patterns are every label and alias of the gazetteer."""
+    gazetteer = load_gazetteer(ontology_dir)
+    ruler = SpanRuler(nlp, name=name, annotate_ents=True, ents_filter=_longest_first, validate=False,
+                      phrase_matcher_attr="ORTH")
+    patterns = [{"label": iri, "pattern": alias} for alias, iri in gazetteer.alias_index.items()]
+    ruler.add_patterns(patterns)
+    return ruler
+
+
+def _longest_first(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+    """Span-ruler filter: keep the longest non-overlapping spans."""
+    return filter_spans(list(entities) + list(spans))
+
+
+class EntityTagger:
+    """Finds entity mentions in cleaned text with the spaCy pipeline."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, ontology_dir: str | None = None) -> None:
+        self.gazetteer = gazetteer or load_gazetteer(ontology_dir)
+        _add_jieba_words(self.gazetteer.alias_index)
+        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        self.nlp.add_pipe("kg_gazetteer", config={"ontology_dir": ontology_dir})
+        # Lines the tokenizer would otherwise fail on are far beyond any sentence.
+        self.nlp.max_length = 100_000_000
+
+    def doc(self, text: str) -> Doc:
+        """Run the spaCy pipeline over ``text``."""
+        return self.nlp(text)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """All entity mentions of ``text``: gazetteer matches, then discoveries, sorted."""
+        doc = self.nlp(text)
+        found: list[Mention] = []
+        for span in doc.ents:
+            entity = self.gazetteer.entities.get(span.label_)
+            if entity is None:
+                continue
+            if entity.iri in self.gazetteer.ambiguous and not _ambiguous_ok(text, span.start_char, span.end_char):
+                continue
+            found.append(Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0))
+        found.extend(discover_mentions(text, found, self.gazetteer))
+        found.sort(key=lambda m: (m.start, -m.end))
+        return _drop_overlaps(found)
+
+
+def _ambiguous_ok(text: str, start: int, end: int) -> bool:
+    """An ambiguous alias (快的, 来往) counts only when quoted or next to a type word."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and after and before in _QUOTES and after in _QUOTES:
+        return True
+    return bool(_AMBIGUOUS_CONTEXT.match(text, end)) or bool(
+        _AMBIGUOUS_CONTEXT.search(text[max(0, start - 4):start]))
+
+
+def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the first (longest at a position) of overlapping mentions."""
+    kept: list[Mention] = []
+    last_end = -1
+    for mention in mentions:
+        if mention.start >= last_end:
+            kept.append(mention)
+            last_end = mention.end
+    return kept
+
+
+@lru_cache(maxsize=4)
+def get_tagger(ontology_dir: str | None = None) -> EntityTagger:
+    """One tagger per ontology folder and process (building one takes a second)."""
+    return EntityTagger(ontology_dir=ontology_dir)
+
+
+def entity_by_label(gazetteer: Gazetteer, label: str) -> Entity | None:
+    """The gazetteer entity named ``label`` (any alias), if any."""
+    iri = gazetteer.alias_index.get(label)
+    return gazetteer.entities.get(iri) if iri else None

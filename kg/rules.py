@@ -1,0 +1,213 @@
+"""Extraction rules: read, validate and compile ``ontology/rules/*.jsonl``.
+
+A rule is one JSON object a line. Its ``pattern`` is a regular expression over
+a *masked* sentence, in which every entity mention has been replaced by one
+private-use character standing for its class, plus three shorthands:
+
+* ``{S:Company|App}``: a slot named ``S`` that matches one mention of those
+  classes (or their subclasses; ``Actor`` = any organisation or product,
+  ``Any`` = any entity, ``Pair`` = 双方/两者, ``Quantity`` = an amount);
+* ``@block``: any word of ``ontology/lexicon/words/block.txt``;
+  the first ``@list`` of a pattern is the trigger unless ``(?P<T>…)`` is given;
+* ``<2,8>`` / ``<8>``: a gap of that many characters inside a clause
+  (no ，；： and no other mention), ``<<0,20>>``: a gap that may cross both.
+
+Other fields: ``predicate``, ``emit`` (slot pairs, default ``[["S", "O"]]``;
+a third element names the group holding the ``role``), ``mutual`` (also emit
+the reverse), ``expand`` (follow coordinated lists 盒马、菜鸟和饿了么, default
+true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
+``amount`` (``money``/``ratio``/``count``/``slot``), ``date`` (default true),
+``confidence``, ``bind`` (a slot absent from the pattern bound to a fixed
+entity label, e.g. ``{"O": "微信"}`` for 入驻小程序), and ``examples`` (``positive``: text with the expected
+``[subject, predicate, object]`` triples, ``negative``: texts that must not
+give this rule's predicate).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.models import PREDICATES
+from kg.wordlists import ontology_dir, word_lists
+
+#: Placeholders for things that are not gazetteer classes.
+PAIR_CHAR = "\ue0f1"
+QUANTITY_CHAR = "\ue0f0"
+_FIRST_TYPE_CHAR = 0xE000
+
+_SLOT = re.compile(r"\{([A-Z][A-Z0-9]*):([A-Za-z|]+)\}")
+_LIST = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
+_GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(>)?>")
+#: A plain gap never crosses clause punctuation nor an entity or amount placeholder.
+_CLAUSE_FREE = "[^，；：,;:\ue000-\ue0ff]"
+
+_KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
+                 "metric", "amount", "date", "confidence", "examples", "note", "bind"}
+
+
+class RuleError(ValueError):
+    """A rule file is malformed; the message names the file, line and problem."""
+
+
+class TypeAlphabet:
+    """Maps entity classes to placeholder characters and slot types to character classes."""
+
+    def __init__(self, class_parents: Mapping[str, str | None]) -> None:
+        names = sorted(set(class_parents) | {p for p in class_parents.values() if p})
+        self.parents = dict(class_parents)
+        self.chars = {name: chr(_FIRST_TYPE_CHAR + i) for i, name in enumerate(names)}
+
+    def char(self, type_name: str) -> str:
+        """The placeholder character of a class (unknown classes count as ``Organization``)."""
+        return self.chars.get(type_name) or self.chars.get("Organization") or chr(_FIRST_TYPE_CHAR)
+
+    def is_a(self, type_name: str, ancestor: str) -> bool:
+        seen = set()
+        while type_name and type_name not in seen:
+            if type_name == ancestor:
+                return True
+            seen.add(type_name)
+            type_name = self.parents.get(type_name) or ""
+        return False
+
+    def char_class(self, spec: str) -> str:
+        """``Company|App`` → a regex character class of every matching placeholder."""
+        chars: set[str] = set()
+        for want in spec.split("|"):
+            if want == "Pair":
+                chars.add(PAIR_CHAR)
+            elif want == "Quantity":
+                chars.add(QUANTITY_CHAR)
+            elif want == "Any":
+                chars.update(self.chars.values())
+            elif want == "Actor":
+                chars.update(c for n, c in self.chars.items() if not self.is_a(n, "Person"))
+            elif want in self.chars:
+                chars.update(c for n, c in self.chars.items() if self.is_a(n, want))
+            else:
+                raise KeyError(want)
+        return "[" + "".join(sorted(chars)) + "]"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled extraction rule."""
+
+    id: str
+    predicate: str
+    patterns: tuple[re.Pattern[str], ...]
+    emit: tuple[tuple[str | None, str | None, str | None], ...]
+    mutual: bool = False
+    expand: bool = True
+    status: str | None = None
+    means: str | None = None
+    modality: str | None = None
+    metric: str | None = None
+    amount: str | None = None
+    date: bool = True
+    confidence: float = 0.8
+    bind: Mapping[str, str] = field(default_factory=dict)
+    examples: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]]) -> re.Pattern[str]:
+    """Expand slots, word lists and gaps of a rule pattern into a regular expression."""
+
+    def slot(m: re.Match[str]) -> str:
+        return f"(?P<{m.group(1)}>{alphabet.char_class(m.group(2))})"
+
+    first_list = [True] if "(?P<T>" not in text else [False]
+
+    def word_list(m: re.Match[str]) -> str:
+        words = lists.get(m.group(1))
+        if words is None:
+            raise KeyError("@" + m.group(1))
+        alt = "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+        if first_list[0]:
+            first_list[0] = False
+            return f"(?P<T>{alt})"
+        return alt
+
+    def gap(m: re.Match[str]) -> str:
+        low, high = (m.group(2), m.group(3)) if m.group(3) else ("0", m.group(2))
+        body = "." if m.group(1) else _CLAUSE_FREE
+        return f"{body}{{{low},{high}}}"
+
+    expanded = _GAP.sub(gap, text)
+    expanded = _SLOT.sub(slot, expanded)
+    expanded = _LIST.sub(word_list, expanded)
+    return re.compile(expanded)
+
+
+def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
+                lists: Mapping[str, Iterable[str]]) -> Rule:
+    unknown = set(obj) - _KNOWN_FIELDS
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for key in ("id", "predicate", "pattern"):
+        if key not in obj:
+            raise RuleError(f"{where}: missing field {key!r}")
+    if obj["predicate"] not in PREDICATES:
+        raise RuleError(f"{where}: unknown predicate {obj['predicate']!r}")
+    texts = obj["pattern"] if isinstance(obj["pattern"], list) else [obj["pattern"]]
+    try:
+        patterns = tuple(compile_pattern(t, alphabet, lists) for t in texts)
+    except KeyError as exc:
+        raise RuleError(f"{where}: rule {obj['id']}: unknown type or word list {exc.args[0]}") from None
+    except re.error as exc:
+        raise RuleError(f"{where}: rule {obj['id']}: bad pattern: {exc}") from None
+    emit = tuple(tuple(list(e) + [None] * (3 - len(e))) for e in obj.get("emit", [["S", "O"]]))
+    for s, o, _ in emit:
+        for name in (s, o):
+            if name and name not in obj.get("bind", {}) and not all(f"(?P<{name}>" in p.pattern for p in patterns):
+                raise RuleError(f"{where}: rule {obj['id']}: emit names slot {name!r} missing from a pattern")
+    return Rule(
+        id=obj["id"], predicate=obj["predicate"], patterns=patterns, emit=emit,  # type: ignore[arg-type]
+        mutual=bool(obj.get("mutual", False)), expand=bool(obj.get("expand", True)),
+        status=obj.get("status"), means=obj.get("means"), modality=obj.get("modality"),
+        metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
+        confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}), examples=obj.get("examples", {}), source=where,
+    )
+
+
+def load_rules(alphabet: TypeAlphabet, base: str | None = None) -> list[Rule]:
+    """Every rule of ``ontology/rules/*.jsonl``, compiled; ids must be unique."""
+    lists = word_lists(base)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    folder = ontology_dir(base) / "rules"
+    for path in sorted(folder.glob("*.jsonl")):
+        rules.extend(_read_file(path, alphabet, lists, seen))
+    return rules
+
+
+def _read_file(path: Path, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
+               seen: dict[str, str]) -> list[Rule]:
+    rules = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RuleError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+        rule = _parse_rule(obj, where, alphabet, lists)
+        if rule.id in seen:
+            raise RuleError(f"{where}: duplicate rule id {rule.id!r} (first at {seen[rule.id]})")
+        seen[rule.id] = where
+        rules.append(rule)
+    return rules
+
+
+@lru_cache(maxsize=4)
+def cached_rules(alphabet_key: tuple[tuple[str, str | None], ...], base: str | None = None) -> tuple[Rule, ...]:
+    """Rules compiled once per process for a class hierarchy."""
+    return tuple(load_rules(TypeAlphabet(dict(alphabet_key)), base))

@@ -1,0 +1,296 @@
+"""kg.queries: saved query headers, discovery, safe parameter binding, refusals."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import queries
+from kg.queries import Param, QueryError, discover, label_resolver, load, parse_header, run
+from kg.vocabulary import ENT
+from test_project import ALIBABA, GAZETTEER, XIANYU, fixture_store
+
+REQUIRED = {
+    "wechat-applications", "blocking-events", "fines-by-regulator", "orders-and-investigations",
+    "alibaba-ownership", "tencent-ownership", "ownership-tree", "events-per-type-per-year",
+    "entity-facts", "competitors", "people-positions", "payment-support", "applications-outcome",
+    "blocking-timeline", "single-source-facts", "facts-between", "metrics",
+}
+#: Parameters for the queries that require some, and rows each must return on the fixture.
+PARAMS = {
+    "ownership-tree": {"root": "字节跳动"},
+    "entity-facts": {"entity": "闲鱼"},
+    "competitors": {"entity": "ent:taobao-tejia"},
+    "facts-between": {"a": "阿里巴巴", "b": "腾讯"},
+}
+
+
+class Gazetteer:
+    """The shape of kg.lexicon's gazetteer that label_resolver reads."""
+
+    alias_index = {a: e.iri for e in GAZETTEER for a in (e.label, *e.aliases)}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = fixture_store(tmp_path_factory.mktemp("kg") / "kg.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def resolve(store):
+    return label_resolver(store, Gazetteer())
+
+
+# --------------------------------------------------------------------------- headers
+
+def test_parse_header():
+    text = (
+        "# title: Fines by regulator\n"
+        "# description: Every fine, largest first;\n"
+        "#   continued on a second line.\n"
+        "# param: company (optional) IRI or label of a company\n"
+        "# param: regulator (required, entity, default=ent:samr) the regulator\n"
+        "# param: min (optional, decimal) smallest amount\n"
+        "# example: kg query fines --param company=阿里巴巴\n"
+        "PREFIX kg: <https://w3id.org/kg/ontology#>\n"
+        "# a comment in the body is not header\n"
+        "SELECT * WHERE { ?s ?p ?o }\n"
+    )
+    q = parse_header(text, name="fines")
+    assert q.title == "Fines by regulator"
+    assert q.description == "Every fine, largest first; continued on a second line."
+    assert q.params == (
+        Param("company", False, "IRI or label of a company"),
+        Param("regulator", True, "the regulator", "entity", "ent:samr"),
+        Param("min", False, "smallest amount", "decimal"),
+    )
+    assert q.examples == ("kg query fines --param company=阿里巴巴",)
+    assert q.sparql == text  # whole file: line numbers of errors are the file's
+
+
+def test_discover_at_least_16_with_headers():
+    found = discover()
+    assert len(found) >= 16
+    assert REQUIRED <= set(found)
+    for name, q in found.items():
+        assert q.title and q.title != name, name
+        assert q.description, name
+        assert q.examples and all(e.startswith(f"kg query {name}") for e in q.examples), name
+        assert "PREFIX" in q.sparql
+        for p in q.params:
+            assert f"?{p.name}" in q.sparql, (name, p.name)
+        # OPTIONAL blocks last: no mandatory triple pattern after the first top-level OPTIONAL
+        body = q.sparql.split("WHERE {", 1)[1]
+        assert "ORDER BY" in body or "GROUP BY" in body or name == "documents"
+
+
+def test_discover_extra_dirs(tmp_path, monkeypatch):
+    (tmp_path / "mine.rq").write_text("# title: Mine\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    other = tmp_path / "env"
+    other.mkdir()
+    (other / "envq.rq").write_text("# title: From env\nASK { ?s ?p ?o }\n", encoding="utf-8")
+    monkeypatch.setenv("KG_QUERIES_DIR", str(other))
+    found = discover([tmp_path])
+    assert found["mine"].title == "Mine" and found["envq"].title == "From env"
+    assert "fines-by-regulator" in found
+    assert load(str(tmp_path / "mine.rq")).name == "mine"
+    with pytest.raises(QueryError, match="unknown query"):
+        load("no-such-query")
+
+
+# --------------------------------------------------------------------------- every saved query runs
+
+@pytest.mark.parametrize("name", sorted(discover()))
+def test_every_query_runs(store, resolve, name):
+    q = load(name)
+    result = run(store, q, PARAMS.get(name, {}), resolve=resolve)
+    assert result.columns
+    assert all(set(r) <= set(result.columns) for r in result.rows)
+    # every query has something to say about the fixture
+    assert result.rows, name
+
+
+def test_every_query_runs_on_a_bare_pyoxigraph_store(resolve):
+    bare = fixture_store()
+    for name in discover():
+        assert run(bare, load(name), PARAMS.get(name, {}), resolve=label_resolver(bare)).rows, name
+
+
+def test_query_results(store, resolve):
+    rows = run(store, load("wechat-applications"), {}, resolve=resolve).rows
+    assert {r["applicantLabel"] for r in rows} == {"闲鱼", "淘宝特价版"}
+    assert all(r["ownerLabel"] == "阿里巴巴" and r["platformLabel"] == "微信" for r in rows)
+    assert {r["status"] for r in rows} == {"submitted", "pending"}
+    fines = run(store, load("fines-by-regulator"), {}, resolve=resolve).rows
+    assert fines[0]["amount"] == 18228000000 and fines[0]["companyLabel"] == "阿里巴巴"
+    assert fines[-1]["amount"] is None  # no amount: last
+    only = run(store, load("fines-by-regulator"), {"company": "阿里"}, resolve=resolve).rows
+    assert [r["companyLabel"] for r in only] == ["阿里巴巴"]
+    owned = run(store, load("alibaba-ownership"), {}, resolve=resolve).rows
+    assert {r["ownedLabel"] for r in owned} == {"闲鱼", "淘宝", "淘宝特价版"}
+    assert all(r["depth"] == 1 for r in owned)
+    facts = run(store, load("entity-facts"), {"entity": "闲鱼"}, resolve=resolve).rows
+    assert {r["predicate"] for r in facts} == {"applies_to", "reports_metric", "owns", "holds_position"}
+    assert all(r["sentence"] for r in facts)
+    between = run(store, load("facts-between"), {"a": "阿里巴巴", "b": "腾讯"}, resolve=resolve).rows
+    # xianyu (owned by alibaba) → wechat (owned by tencent), and wechat blocks taobao the other way
+    assert {(r["subjectLabel"], r["predicate"], r["objectLabel"], r["direction"]) for r in between} >= {
+        ("闲鱼", "applies_to", "微信", "a→b"), ("微信", "blocks", "淘宝", "b→a")}
+    outcome = {r["applicantLabel"]: r for r in run(store, load("applications-outcome"), {}, resolve=resolve).rows}
+    assert outcome["淘宝特价版"]["outcome"] == "pending"
+    single = run(store, load("single-source-facts"), {"predicate": "applies_to"}, resolve=resolve).rows
+    assert [r["subjectLabel"] for r in single] == ["淘宝特价版"]  # xianyu's has two documents
+    years = run(store, load("events-per-type-per-year"), {"predicate": "blocks"}, resolve=resolve).rows
+    assert [(r["year"], r["facts"]) for r in years] == [("2013", 1), ("2018", 1)]
+
+
+# --------------------------------------------------------------------------- binding
+
+def test_labels_and_iris_bind_as_iris(store, resolve):
+    for value in ("闲鱼", ENT + "xianyu", f"<{ENT}xianyu>", "ent:xianyu"):
+        rows = run(store, load("entity-facts"), {"entity": value}, resolve=resolve).rows
+        assert rows and {r["entity"] for r in rows} == {XIANYU.iri}, value
+    # resolved through the store's labels when the gazetteer does not know it
+    store_only = label_resolver(store, None)
+    assert store_only("Alibaba") == ALIBABA.iri and store_only("阿里") == ALIBABA.iri
+    assert store_only("拣值了").startswith(ENT + "x-")
+    assert store_only("nobody") is None
+
+
+def test_injection_is_a_literal_and_store_unchanged(store, resolve):
+    before = store.triple_count()
+    evil = 'x" } ; DROP ALL ; { "'
+    for name, key in (("entity-facts", "entity"), ("fines-by-regulator", "company"),
+                      ("events-per-type-per-year", "predicate")):
+        result = run(store, load(name), {key: evil}, resolve=resolve)
+        assert result.rows == []
+    # the value comes back, as a literal, when projected
+    q = "# param: v (optional, string) anything\nSELECT ?v WHERE { BIND(1 AS ?one) }"
+    rows = run(store, q, {"v": evil}).rows
+    assert rows == [{"v": evil}]
+    term = queries.bind_param(Param("entity"), evil, resolve)
+    assert isinstance(term, ox.Literal) and term.value == evil
+    assert store.triple_count() == before
+    assert run(store, load("fines-by-regulator"), {}, resolve=resolve).rows
+
+
+def test_numeric_params_are_typed():
+    assert queries.bind_param(Param("n", kind="integer"), "42") == ox.Literal(
+        "42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    lit = queries.bind_param(Param("n", kind="decimal"), "1.5")
+    assert lit.datatype.value.endswith("#decimal") and lit.value == "1.5"
+    with pytest.raises(QueryError, match="must be an integer"):
+        queries.bind_param(Param("n", kind="integer"), "4 2")
+    with pytest.raises(QueryError, match="must be a number"):
+        queries.bind_param(Param("n", kind="number"), "abc")
+    assert queries.bind_param(Param("d", kind="date"), "2021-04").datatype.value.endswith("#gYearMonth")
+    # an undeclared-kind param that looks numeric is still a label/literal, never pasted
+    assert queries.bind_param(Param("x"), "18228000000") == ox.Literal("18228000000")
+
+
+def test_numeric_param_in_query(store):
+    q = ("# param: min (required, decimal) smallest amount\n"
+         "PREFIX kg: <https://w3id.org/kg/ontology#>\n"
+         "SELECT ?fact ?amount ?min WHERE { ?fact kg:amount ?amount FILTER(?amount >= ?min) }")
+    rows = run(store, q, {"min": "1e10"}).rows
+    assert sorted(r["amount"] for r in rows) == [18228000000, 200000000000]
+    assert run(store, q, {"min": "200000000001"}).rows == []
+
+
+def test_missing_required_param(store):
+    with pytest.raises(QueryError, match="missing required param 'entity'"):
+        run(store, load("entity-facts"), {})
+    with pytest.raises(QueryError, match="unknown param 'nope'"):
+        run(store, load("entity-facts"), {"entity": "闲鱼", "nope": "1"})
+
+
+def test_default_param(store, resolve):
+    q = load("wechat-applications")
+    assert q.param("platform").default == "ent:wechat"
+    rows = run(store, q, {"platform": "抖音"}, resolve=resolve).rows
+    assert rows == []
+
+
+# --------------------------------------------------------------------------- refusals and errors
+
+UPDATES = [
+    "DROP ALL",
+    "PREFIX kg: <https://w3id.org/kg/ontology#>\nDELETE WHERE { ?s kg:predicate ?o }",
+    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+    "CLEAR DEFAULT",
+    "# title: sneaky\nWITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", UPDATES)
+def test_update_refused(store, text):
+    before = store.triple_count()
+    with pytest.raises(QueryError, match="UPDATE refused"):
+        run(store, text, {})
+    assert store.triple_count() == before
+
+
+def test_update_keyword_in_a_literal_is_a_query(store):
+    q = ('PREFIX kg: <https://w3id.org/kg/ontology#>\n'
+         'SELECT ?f WHERE { ?f kg:predicate ?p FILTER(?p != "DELETE WHERE { ?s ?p ?o }") } LIMIT 1')
+    assert len(run(store, q, {}).rows) == 1
+    assert not queries.is_update(q)
+
+
+def test_update_allowed(tmp_path):
+    s = fixture_store(tmp_path / "kg.db")
+    try:
+        before = s.triple_count()
+        run(s, "INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> <http://e/c> } }", {},
+            allow_update=True)
+        assert s.triple_count() == before + 1
+    finally:
+        s.close()
+
+
+def test_syntax_error_has_line_and_column(store, tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text(
+        "# title: Broken\n"
+        "# description: a typo on line 5\n"
+        "PREFIX kg: <https://w3id.org/kg/ontology#>\n"
+        "SELECT ?f WHERE {\n"
+        "  ?f kg:predicate ?p FILTER(?p = ) }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QueryError) as info:
+        run(store, load(str(path)), {})
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert "broken: syntax error at line 5, column" in msg
+    col = int(msg.split("column ")[1].split(":")[0])
+    assert 20 <= col <= 35
+    # a query without header: the position is in the text as given
+    with pytest.raises(QueryError, match=r"syntax error at line 1, column \d+"):
+        run(store, "SELECT * WHERE { ?s ?p ?o ", {})
+
+
+def test_timeout(store):
+    q = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p1 ?b . ?c ?p2 ?d . ?e ?p3 ?f . ?g ?p4 ?h }")
+    t0 = time.monotonic()
+    with pytest.raises(QueryError, match=r"query timed out after 0\.3 s"):
+        run(store, q, {}, timeout=0.3)
+    assert time.monotonic() - t0 < 5
+    bare = fixture_store()
+    with pytest.raises(QueryError, match=r"query timed out after 0\.3 s"):
+        run(bare, q, {}, timeout=0.3)
+
+
+def test_ask_and_construct(store):
+    assert run(store, "ASK { ?s ?p ?o }", {}).rows == [{"result": True}]
+    res = run(store, "CONSTRUCT { ?s <http://e/p> ?o } WHERE { ?s kg:owns ?o }", {})
+    assert res.columns == ["subject", "predicate", "object"] and res.rows
+
+
+def test_project_queries_dir_is_the_repo():
+    assert queries.PROJECT_QUERIES_DIR == Path(__file__).resolve().parent.parent / "queries"
