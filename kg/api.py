@@ -78,31 +78,96 @@ def load_static_graphs(store: GraphStore, base: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------- extraction workers
+#
+# The heavy work of a build (segmentation, entity tagging, rules, mapping to
+# RDF and serialising it as N-Quads) runs in ``_extract_one``, in the worker
+# processes when ``jobs > 1``.  The main process only streams documents
+# (ingest and cleaning, needed anyway to compare content hashes), skips the
+# unchanged ones and writes the N-Quads bytes it gets back, in transactions of
+# BATCH_DOCUMENTS.  At most ``jobs * _WINDOW`` chunks of ``_CHUNK`` documents
+# are in flight, so memory stays flat however large the corpus.
 _worker_state: dict[str, Any] = {}
+_CHUNK = 4
+_WINDOW = 4
 
 
-def _init_worker(base: str | None) -> None:
+@dataclass(frozen=True)
+class _Extracted:
+    """What a worker sends back for one document (plain data, cheap to pickle)."""
+
+    doc_id: str
+    graph: str
+    nquads: bytes
+    sentences: int
+    facts: int
+    chars: int
+    entities: tuple[str, ...]
+
+
+def _init_worker(base: str | None, fingerprint: str | None = None) -> None:
     from kg.extract import get_extractor
 
     _worker_state["extractor"] = get_extractor(base)
+    _worker_state["fingerprint"] = fingerprint if fingerprint is not None else extractor_fingerprint(base)
 
 
-def _extract_one(doc: Document) -> tuple[Document, list[EventFact], int]:
+def _extract_one(doc: Document) -> _Extracted:
+    """Extract, map and serialise one document (runs in a worker)."""
+    from pyoxigraph import RdfFormat, serialize
+
+    from kg.mapping import document_quads
+
     extractor = _worker_state["extractor"]
     facts = extractor.extract(doc)
-    return doc, facts, extractor.last_sentence_count
+    stamped = _with_hash(doc, stored_hash(doc, _worker_state["fingerprint"]))
+    data = serialize(document_quads(stamped, facts), format=RdfFormat.N_QUADS) or b""
+    entities = tuple(sorted({e.iri for f in facts for e in (f.subject, f.object) if e is not None}))
+    return _Extracted(doc.id, doc_iri(doc.id), data, extractor.last_sentence_count, len(facts),
+                      len(doc.text), entities)
 
 
-def _extracted(docs: Iterable[Document], jobs: int, base: str | None
-               ) -> Iterator[tuple[Document, list[EventFact], int]]:
+def _extract_many(docs: list[Document]) -> list[_Extracted]:
+    return [_extract_one(doc) for doc in docs]
+
+
+def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extracted(docs: Iterable[Document], jobs: int, base: str | None,
+               fingerprint: str | None = None) -> Iterator[_Extracted]:
+    """Results in input order; the extractor (and the pool) start only when there is work."""
+    docs = iter(docs)
+    first = next(docs, None)
+    if first is None:
+        return
     if jobs <= 1:
-        _init_worker(base)
+        _init_worker(base, fingerprint)
+        yield _extract_one(first)
         for doc in docs:
             yield _extract_one(doc)
         return
+    import itertools
+    from collections import deque
+
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(base,)) as pool:
-        yield from pool.imap(_extract_one, docs, chunksize=8)
+    # Not ``imap``: its feeder thread drains the input eagerly (the whole corpus
+    # in the task queue); a bounded window of async chunks keeps memory flat.
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(base, fingerprint)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(itertools.chain([first], docs), _CHUNK):
+            pending.append(pool.apply_async(_extract_many, (chunk,)))
+            while len(pending) >= jobs * _WINDOW:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | None = None,
@@ -113,10 +178,10 @@ def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | Non
 
     Each document's graph is replaced whole, in transactions of
     :data:`BATCH_DOCUMENTS` documents, so an interrupted build leaves complete
-    documents only and a rerun finishes the job.
+    documents only and a rerun finishes the job.  With ``jobs > 1`` extraction,
+    mapping and serialisation run in that many worker processes.
     """
     from kg.ingest import iter_documents
-    from kg.mapping import document_quads
 
     started = time.perf_counter()
     summary = BuildSummary()
@@ -141,22 +206,21 @@ def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | Non
                     continue
                 yield doc
 
-        batch: list[tuple[str, str, list]] = []
+        batch: list[tuple[str, str, bytes]] = []
         entities: set[str] = set()
-        for doc, facts, sentences in _extracted(todo(), jobs, ontology):
-            stamped = _with_hash(doc, stored_hash(doc, fingerprint))
-            batch.append((doc.id, doc_iri(doc.id), document_quads(stamped, facts)))
+        for item in _extracted(todo(), jobs, ontology, fingerprint):
+            batch.append((item.doc_id, item.graph, item.nquads))
             summary.written += 1
-            summary.sentences += sentences
-            summary.facts += len(facts)
-            summary.chars += len(doc.text)
-            entities.update(e.iri for f in facts for e in (f.subject, f.object) if e is not None)
+            summary.sentences += item.sentences
+            summary.facts += item.facts
+            summary.chars += item.chars
+            entities.update(item.entities)
             if len(batch) >= BATCH_DOCUMENTS:
-                graph.replace_documents(batch)
+                graph.replace_documents_nquads(batch)
                 batch = []
             if on_progress:
                 on_progress(summary)
-        graph.replace_documents(batch)
+        graph.replace_documents_nquads(batch)
         graph.flush()
         summary.entities = len(entities)
     summary.seconds = time.perf_counter() - started

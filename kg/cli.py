@@ -303,3 +303,9 @@ def evaluate(store: str, endpoint: str | None, update_endpoint: str | None, gold
 
 def main() -> None:  # pragma: no cover
     cli()
+
+
+# Commands that live in their own modules (kg/commands/*.py).
+from kg.commands import register  # noqa: E402
+
+register(cli)

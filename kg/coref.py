@@ -2,7 +2,8 @@
 
 The referring words and the classes they may point at are data
 (``ontology/lexicon/coref.json``): ``{"word": {"types": [...], "pair": bool,
-"pick": "nearest" | "last"}}``. Candidates are the mentions earlier in the
+"skip_after": [...]}}``; ``skip_after`` words (开通, 向 …) mark a name in the
+same sentence as an object, which 其/它 do not point back to. Candidates are the mentions earlier in the
 same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
 distinct entities.
@@ -53,17 +54,24 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             continue
         spec = words[m.group()]
         before = [x for x in here if x.end - offset <= m.start()]
-        candidates = [x.entity for x in reversed(list(previous) + before)]
+        markers = tuple(spec.get("skip_after", ()))
+        candidates = [x.entity for x in reversed(list(previous) + before)
+                      if not (markers and x in before and text[:x.start - offset].endswith(markers))]
         wanted = spec.get("types", ["Actor"])
 
-        def fits(entity: Entity) -> bool:
-            return any(is_a(entity.type, t) or (t == "Actor" and not is_a(entity.type, "Person")) for t in wanted)
+        def fits(entity: Entity, kind: str) -> bool:
+            return is_a(entity.type, kind) or (kind == "Actor" and not is_a(entity.type, "Person"))
 
         picked: list[Entity] = []
-        for entity in candidates:
-            if fits(entity) and all(entity.iri != p.iri for p in picked):
-                picked.append(entity)
-            if len(picked) == (2 if spec.get("pair") else 1):
+        if spec.get("pair"):
+            for entity in candidates:
+                if any(fits(entity, k) for k in wanted) and all(entity.iri != p.iri for p in picked):
+                    picked.append(entity)
+                if len(picked) == 2:
+                    break
+        else:  # the types are in order of preference: 该小程序 → a mini program before an app
+            picked = next(([e] for kind in wanted for e in candidates if fits(e, kind)), [])
+        if len(picked) == (2 if spec.get("pair") else 1):
                 break
         if len(picked) == (2 if spec.get("pair") else 1):
             refs.append(Reference(offset + m.start(), offset + m.end(), m.group(), tuple(reversed(picked))))

@@ -23,9 +23,35 @@ from kg.quantity import Quantity, find_quantities
 from kg.rules import PAIR_CHAR, QUANTITY_CHAR, Rule, TypeAlphabet, cached_rules
 from kg.sentences import split_sentences
 from kg.timex import DateContext, TimeExpr
-from kg.wordlists import table, word_map
+from kg.wordlists import table, word_lists, word_map
 
 _COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
+_OWNED_AFTER = re.compile(r"旗下(?:的)?[“\"「]?")
+_ASIDE = re.compile(r"（[^（）]{0,40}）")
+
+
+def _outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
+    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments."""
+    asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
+    if not asides:
+        return list(mentions)
+    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
+
+
+def _nearest_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Every match, but of matches sharing a trigger only the shortest (nearest slots)."""
+    best: dict[int, re.Match[str]] = {}
+    pos = 0
+    while pos <= len(text):
+        match = pattern.search(text, pos)
+        if match is None:
+            break
+        pos = match.start() + 1
+        key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
+        old = best.get(key)
+        if old is None or match.end() - match.start() < old.end() - old.start():
+            best[key] = match
+    return [best[k] for k in sorted(best)]
 
 
 @dataclass
@@ -47,6 +73,7 @@ class SentenceContext:
     times: tuple[TimeExpr, ...]
     quantities: tuple[Quantity, ...]
     masked_to_text: tuple[int, ...]  # masked index → offset in the sentence text
+    recent: tuple[Mention, ...] = ()  # mentions of this and the two sentences before, in order
 
 
 @lru_cache(maxsize=4)
@@ -78,6 +105,7 @@ class Extractor:
         mentions = self.tagger.mentions(doc.text)
         dates = DateContext(doc.date)
         previous: list[Mention] = []
+        recent: list[list[Mention]] = []
         cursor = 0
         for sentence in sentences:
             while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
@@ -85,26 +113,25 @@ class Extractor:
             here = [m for m in mentions[cursor:] if m.start < sentence.end and m.start >= sentence.start]
             times = tuple(dates.resolve(sentence.text))
             if here or previous:
-                yield from self.sentence_facts(doc, sentence, here, previous, times)
+                window = [m for block in recent for m in block]
+                yield from self.sentence_facts(doc, sentence, here, previous, times, window)
+            recent = (recent + [here])[-3:]
             if here:
                 previous = here
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
-                       previous: Sequence[Mention], times: Sequence[TimeExpr] = ()) -> Iterator[EventFact]:
-        """Facts of one sentence given its mentions and the previous sentence's."""
+                       previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
+                       recent: Sequence[Mention] = ()) -> Iterator[EventFact]:
+        """Facts of one sentence given its mentions, the previous sentence's and the recent ones'."""
+        here = _outside_asides(sentence, here)
         refs = resolve_references(sentence.text, sentence.start, here, previous, self.alphabet.is_a, self.base)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
-        ctx = self._mask(sentence, here, refs, quantities, times)
+        ctx = self._mask(sentence, here, refs, quantities, times, recent)
         seen: set[tuple] = set()
         for rule in self.rules:
             for pattern in rule.patterns:
-                pos = 0
-                while True:
-                    match = pattern.search(ctx.masked.text, pos)
-                    if match is None:
-                        break
-                    pos = match.start() + 1
+                for match in _nearest_matches(pattern, ctx.masked.text):
                     for fact in self._facts_from_match(doc, ctx, rule, match):
                         key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
                                fact.role, fact.metric, fact.amount)
@@ -114,10 +141,16 @@ class Extractor:
 
     # ---- masking ---------------------------------------------------------
     def _mask(self, sentence: Sentence, here: Sequence[Mention], refs: Sequence, quantities: Sequence[Quantity],
-              times: Sequence[TimeExpr]) -> SentenceContext:
+              times: Sequence[TimeExpr], recent: Sequence[Mention] = ()) -> SentenceContext:
         items: list[tuple[int, int, str, tuple[Entity, ...] | Quantity, float]] = []
+        suffixes = word_lists(self.base).get("visible_suffixes", ())
         for m in here:
-            items.append((m.start - sentence.start, m.end - sentence.start, self.alphabet.char(m.entity.type),
+            end = m.end - sentence.start
+            for suffix in suffixes:
+                if m.text.endswith(suffix) and len(m.text) > len(suffix) and m.entity.type != "MiniProgram":
+                    end -= len(suffix)
+                    break
+            items.append((m.start - sentence.start, end, self.alphabet.char(m.entity.type),
                           (m.entity,), m.confidence))
         for r in refs:
             char = PAIR_CHAR if len(r.entities) == 2 else self.alphabet.char(r.entities[0].type)
@@ -147,28 +180,60 @@ class Extractor:
         out.append(text[pos:])
         back.extend(range(pos, len(text)))
         masked.text = "".join(out)
-        return SentenceContext(sentence, masked, tuple(times), tuple(quantities), tuple(back))
+        return SentenceContext(sentence, masked, tuple(times), tuple(quantities), tuple(back),
+                               tuple(list(recent) + [m for m in here]))
 
     # ---- matches → facts -------------------------------------------------
     def _slot_entities(self, ctx: SentenceContext, match: re.Match[str], name: str | None, rule: Rule,
                        other: int | None) -> list[tuple[Entity, float]]:
         if name and name in rule.bind and (name not in match.re.groupindex or match.group(name) is None):
-            entity = self.gazetteer.entities.get(self.gazetteer.alias_index.get(rule.bind[name], ""))
-            return [(entity, 1.0)] if entity else []
+            return self._bound(ctx, match, rule.bind[name])
         if not name or name not in match.re.groupindex or match.group(name) is None:
             return []
         index = match.start(name)
-        chain = self._coordinated(ctx.masked, index, other) if rule.expand else [index]
+        if "T" not in match.re.groupindex or match.start("T") != index + 1:
+            shifted = self._owned_member(ctx.masked, index)
+            if shifted is None:
+                return []  # 阿里旗下核心电商业务: the argument is an unnamed part of 阿里
+            index = shifted
+        if rule.expand:
+            connectors = rule.expand if isinstance(rule.expand, tuple) else _COORDINATORS
+            chain = self._coordinated(ctx.masked, index, other, connectors)
+        else:
+            chain = [index]
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
 
-    def _coordinated(self, masked: Masked, index: int, stop: int | None) -> list[int]:
+    def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
+        """A slot the pattern leaves out: a fixed entity, or ``@recent:Class`` (the latest such mention)."""
+        if target.startswith("@recent:"):
+            wanted = target.split(":", 1)[1].split("|")
+            limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
+            for mention in reversed(ctx.recent):
+                if mention.start < limit and any(self.alphabet.is_a(mention.entity.type, w) for w in wanted):
+                    return [(mention.entity, 0.6)]
+            return []
+        entity = self.gazetteer.entities.get(self.gazetteer.alias_index.get(target, ""))
+        return [(entity, 1.0)] if entity else []
+
+    @staticmethod
+    def _owned_member(masked: Masked, index: int) -> int | None:
+        """``阿里旗下“快的”``: a slot on the owner moves to what it owns (None: an unnamed part)."""
+        m = _OWNED_AFTER.match(masked.text, index + 1)
+        if not m:
+            return index
+        if m.end() < len(masked.text) and m.end() in masked.slots:
+            return m.end()
+        return None
+
+    def _coordinated(self, masked: Masked, index: int, stop: int | None,
+                     connectors: Sequence[str] = _COORDINATORS) -> list[int]:
         """The mention at ``index`` and those joined to it by 、/和/与 … (never ``stop``)."""
         chain = [index]
         for direction in (1, -1):
             here = index
             while True:
                 found = None
-                for word in _COORDINATORS:
+                for word in connectors:
                     nxt = here + direction * (len(word) + 1)
                     lo, hi = (here + 1, nxt) if direction == 1 else (nxt + 1, here)
                     if 0 <= nxt < len(masked.text) and masked.text[lo:hi] == word and nxt in masked.slots:
@@ -185,6 +250,8 @@ class Extractor:
         trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
             else (match.start(), match.end())
         modality = rule.modality or self._modality(ctx.masked.text, match, trigger, rule)
+        if rule.amount == "slot" and self._amount(ctx, match, trigger, rule)[0] is None:
+            return
         for subj_slot, obj_slot, role_group in rule.emit:
             s_index = _slot_index(match, subj_slot)
             o_index = _slot_index(match, obj_slot)
@@ -289,7 +356,7 @@ class Extractor:
             return None, None
         if rule.amount == "slot":
             q = next((ctx.masked.quantities[i] for i in range(match.start(), match.end())
-                      if i in ctx.masked.quantities), None)
+                      if i in ctx.masked.quantities and ctx.masked.quantities[i].kind != "other"), None)
         else:
             start = ctx.masked_to_text[min(trigger[0], len(ctx.masked_to_text) - 1)]
             kinds = {"money": ("money",), "ratio": ("ratio",), "count": ("count",)}.get(rule.amount, ())

@@ -239,11 +239,42 @@ def plausibility(text: str, limit: int = 20000) -> float:
     return common / seen if seen else 1.0
 
 
+def _decode_mixed_lines(data: bytes) -> tuple[str, str, str] | None:
+    """Files glued together from UTF-8 and GB18030 parts: decode line by line.
+
+    Only when every line decodes strictly as one or the other, some non-ASCII
+    lines are UTF-8, some need GB18030, and those read as plausible Chinese;
+    else ``None`` (a file that is all GB18030 is decoded whole further on).
+    """
+    lines = data.split(b"\n")
+    out: list[str] = []
+    gb_lines = 0
+    gb_text: list[str] = []
+    utf8_non_ascii = 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            utf8_non_ascii += not line.isascii()
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = line.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        gb_lines += 1
+        gb_text.append(text)
+        out.append(text)
+    if not gb_lines or not utf8_non_ascii or plausibility("".join(gb_text)) < 0.75:
+        return None
+    return "\n".join(out), "utf-8", f"mixed encodings ({gb_lines} line(s) decoded as GB18030)"
+
+
 def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
     """Decode article bytes → ``(text, encoding, warning or None)``.
 
-    BOM first (UTF-8/16/32), then strict UTF-8, then UTF-8 with a handful of bad
-    bytes replaced (warning), then GB18030 (⊇ GBK, GB2312) or Big5-HKSCS, whichever
+    BOM first (UTF-8/16/32), then strict UTF-8, then UTF-8 and GB18030 mixed line by
+    line (warning), then UTF-8 with a handful of bad bytes replaced (warning), then GB18030 (⊇ GBK, GB2312) or Big5-HKSCS, whichever
     gives the more plausible Chinese (share of common characters >= 0.75).  Anything
     else is skipped as undecodable rather than guessed: raises :class:`SkipDocument`.
     """
@@ -263,6 +294,9 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         text = data.decode(utf16, errors="replace")
         if plausibility(text) >= 0.75:
             return text, utf16, "UTF-16 without BOM"
+    mixed = _decode_mixed_lines(data)
+    if mixed is not None:
+        return mixed
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd")
     non_ascii = sum(1 for ch in loose if ch >= "\x80") or 1
@@ -424,13 +458,28 @@ class _Parsed:
     date: str | None = None
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps: ``date: 2021-13-45`` stays a string.
+
+    PyYAML turns anything shaped like a date into ``datetime.date`` and raises
+    ``ValueError`` for impossible ones, which would lose the whole front matter;
+    as strings, dates go through :func:`parse_date` (a warning when impossible).
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse_front_matter(text: str, ctx: _Context) -> _Parsed | None:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None
     meta: dict[str, Any] = {}
     try:
-        loaded = yaml.safe_load(match.group(1))
+        loaded = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
         if isinstance(loaded, dict):
             meta = {str(k).lower(): v for k, v in loaded.items()}
         elif loaded is not None:
@@ -438,6 +487,8 @@ def _parse_front_matter(text: str, ctx: _Context) -> _Parsed | None:
     except yaml.YAMLError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         ctx.warn(f"broken YAML front matter ({first_line}); metadata ignored")
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # odd scalars, deep nesting
+        ctx.warn(f"broken YAML front matter ({type(exc).__name__}); metadata ignored")
     body = text[match.end():]
     if not body.strip():
         raise SkipDocument("no text (front matter without a body)")

@@ -78,7 +78,7 @@ class EntityTagger:
             entity = self.gazetteer.entities.get(span.label_)
             if entity is None:
                 continue
-            if entity.iri in self.gazetteer.ambiguous and not _ambiguous_ok(text, span.start_char, span.end_char):
+            if self.gazetteer.needs_context(span.text) and not _ambiguous_ok(text, span.start_char, span.end_char):
                 continue
             found.append(Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0))
         found.extend(discover_mentions(text, found, self.gazetteer))
@@ -87,10 +87,12 @@ class EntityTagger:
 
 
 def _ambiguous_ok(text: str, start: int, end: int) -> bool:
-    """An ambiguous alias (快的, 来往) counts only when quoted or next to a type word."""
+    """An ambiguous alias (快的, 来往) counts only when quoted, in a 、-list, or next to a type word."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     if before and after and before in _QUOTES and after in _QUOTES:
+        return True
+    if before == "、" or after == "、":
         return True
     return bool(_AMBIGUOUS_CONTEXT.match(text, end)) or bool(
         _AMBIGUOUS_CONTEXT.search(text[max(0, start - 4):start]))

@@ -9,8 +9,13 @@ private-use character standing for its class, plus three shorthands:
   ``Any`` = any entity, ``Pair`` = 双方/两者, ``Quantity`` = an amount);
 * ``@block``: any word of ``ontology/lexicon/words/block.txt``;
   the first ``@list`` of a pattern is the trigger unless ``(?P<T>…)`` is given;
-* ``<2,8>`` / ``<8>``: a gap of that many characters inside a clause
-  (no ，；： and no other mention), ``<<0,20>>``: a gap that may cross both.
+* ``<2,8>`` / ``<8>``: a lazy gap of that many characters inside a clause
+  (no ，；：), ``<<0,20>>``: a lazy gap that may cross clause punctuation,
+  ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``.
+  Of several matches of one trigger, the shortest (nearest slots) is kept.
+* a pattern that starts with the subject slot ``{S:…}`` never takes a
+  subject right after a preposition or instrument word
+  (``words/not_before_subject.txt``: 向, 在, 通过 …).
 
 Other fields: ``predicate``, ``emit`` (slot pairs, default ``[["S", "O"]]``;
 a third element names the group holding the ``role``), ``mutual`` (also emit
@@ -18,7 +23,10 @@ the reverse), ``expand`` (follow coordinated lists 盒马、菜鸟和饿了么, 
 true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
 ``amount`` (``money``/``ratio``/``count``/``slot``), ``date`` (default true),
 ``confidence``, ``bind`` (a slot absent from the pattern bound to a fixed
-entity label, e.g. ``{"O": "微信"}`` for 入驻小程序), and ``examples`` (``positive``: text with the expected
+entity label, e.g. ``{"O": "微信"}`` for 入驻小程序, or to ``@recent:Class``, the
+latest mention of that class in this or the two sentences before: the
+implicit subject of 很快就被暂停服务), ``expand`` may also be a list of
+connector words (``[""]``: only adjacent names, 淘宝天猫总裁), and ``examples`` (``positive``: text with the expected
 ``[subject, predicate, object]`` triples, ``negative``: texts that must not
 give this rule's predicate).
 """
@@ -42,10 +50,11 @@ QUANTITY_CHAR = "\ue0f0"
 _FIRST_TYPE_CHAR = 0xE000
 
 _SLOT = re.compile(r"\{([A-Z][A-Z0-9]*):([A-Za-z|]+)\}")
+_LEADING_SUBJECT = re.compile(r"^(\(\?:[^)]*\)\??)?\{S:")
 _LIST = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
-_GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(>)?>")
-#: A plain gap never crosses clause punctuation nor an entity or amount placeholder.
-_CLAUSE_FREE = "[^，；：,;:\ue000-\ue0ff]"
+_GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(?:!([A-Za-z_]+))?(>)?>")
+#: A plain gap never crosses clause punctuation; gaps are lazy, so the nearest slot wins.
+_CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
                  "metric", "amount", "date", "confidence", "examples", "note", "bind"}
@@ -104,7 +113,7 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     emit: tuple[tuple[str | None, str | None, str | None], ...]
     mutual: bool = False
-    expand: bool = True
+    expand: bool | tuple[str, ...] = True
     status: str | None = None
     means: str | None = None
     modality: str | None = None
@@ -138,10 +147,19 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
     def gap(m: re.Match[str]) -> str:
         low, high = (m.group(2), m.group(3)) if m.group(3) else ("0", m.group(2))
         body = "." if m.group(1) else _CLAUSE_FREE
-        return f"{body}{{{low},{high}}}"
+        if m.group(4):
+            words = lists.get(m.group(4))
+            if words is None:
+                raise KeyError("@" + m.group(4))
+            stop = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+            body = f"(?:(?!{stop}){body})"
+        return f"{body}{{{low},{high}}}?"
 
     expanded = _GAP.sub(gap, text)
     expanded = _SLOT.sub(slot, expanded)
+    if _LEADING_SUBJECT.match(text):
+        guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
+        expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)
     expanded = _LIST.sub(word_list, expanded)
     return re.compile(expanded)
 
@@ -170,7 +188,8 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
                 raise RuleError(f"{where}: rule {obj['id']}: emit names slot {name!r} missing from a pattern")
     return Rule(
         id=obj["id"], predicate=obj["predicate"], patterns=patterns, emit=emit,  # type: ignore[arg-type]
-        mutual=bool(obj.get("mutual", False)), expand=bool(obj.get("expand", True)),
+        mutual=bool(obj.get("mutual", False)),
+        expand=tuple(obj["expand"]) if isinstance(obj.get("expand"), list) else bool(obj.get("expand", True)),
         status=obj.get("status"), means=obj.get("means"), modality=obj.get("modality"),
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}), examples=obj.get("examples", {}), source=where,

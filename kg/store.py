@@ -362,6 +362,18 @@ class GraphStore(ABC):
         if batch:
             self._replace_graphs([(g, quads) for _, g, quads in batch])
 
+    def replace_documents_nquads(self, batch: Sequence[tuple[str, str, bytes]]) -> None:
+        """Write documents given as (doc id, doc IRI, N-Quads bytes of that graph only).
+
+        The same semantics as :meth:`replace_documents` (each graph replaced
+        whole, atomically); the fast path of ``kg build``, whose workers map and
+        serialise documents so that the writer only parses bytes.
+        """
+        self._check_writable()
+        if batch:
+            self._replace_graphs([(g, list(parse(data, format=RdfFormat.N_QUADS)))
+                                  for _, g, data in batch])
+
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
         """Drop the graphs of these documents (by document id) in one update."""
         from kg.vocabulary import doc_iri
@@ -570,6 +582,27 @@ class EmbeddedStore(GraphStore):
         except OSError as exc:
             raise StoreError(f"write failed on {self.location}: {_one_line(exc)}") from exc
 
+    def replace_documents_nquads(self, batch: Sequence[tuple[str, str, bytes]]) -> None:
+        self._check_writable()
+        fresh: list[bytes] = []
+        changed: list[tuple[str, bytes]] = []
+        for _, graph, data in batch:
+            if self._store.contains_named_graph(NamedNode(graph)):
+                changed.append((graph, data))
+            else:
+                fresh.append(data)
+        try:
+            if fresh:  # one transaction, parsed in Rust
+                self._store.load(b"".join(fresh), format=RdfFormat.N_QUADS)
+            if changed:  # one atomic UPDATE: drop the old graphs and insert the new ones
+                drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g, _ in changed)
+                body = "\n".join(f"GRAPH <{g}> {{\n{_nq_to_nt(g, data).decode()}}}" for g, data in changed)
+                self._store.update(drops + "INSERT DATA {\n" + body + "\n}")
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"write failed on {self.location}: {_one_line(exc)}") from exc
+        except OSError as exc:
+            raise StoreError(f"write failed on {self.location}: {_one_line(exc)}") from exc
+
     def _all_quads(self) -> list[Quad]:
         return list(self._store)
 
@@ -585,6 +618,11 @@ class EmbeddedStore(GraphStore):
 
     def triple_count(self) -> int:
         return len(self._store)
+
+
+def _nq_to_nt(graph: str, data: bytes) -> bytes:
+    """The N-Triples of one graph's N-Quads (every line ends with `` <graph> .``)."""
+    return data.replace(f" <{graph}> .\n".encode(), b" .\n")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -706,6 +744,24 @@ class RemoteStore(GraphStore):
                 self.gsp = None  # no usable Graph Store Protocol: fall back to UPDATE
         drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g, _ in items)
         self.update(drops + "INSERT DATA {\n" + _sparql_quads(items) + "\n}")
+
+    def replace_documents_nquads(self, batch: Sequence[tuple[str, str, bytes]]) -> None:
+        self._check_writable()
+        if not batch:
+            return
+        if self.gsp:
+            try:
+                for _, graph, data in batch:
+                    url = self.gsp + ("&" if "?" in self.gsp else "?") + urllib.parse.urlencode(
+                        {"graph": graph})
+                    self._request(url, _nq_to_nt(graph, data),
+                                  {"Content-Type": "application/n-triples"}, "PUT")
+                return
+            except _HTTPStoreError as exc:
+                if exc.code not in (400, 404, 405, 415, 501):
+                    raise
+                self.gsp = None
+        super().replace_documents_nquads(batch)
 
     def _all_quads(self) -> list[Quad]:
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", raw=True)
