@@ -267,13 +267,31 @@ def normalize_punctuation(text: str) -> str:
     return _ADJ_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
 
 
-def normalize_text(text: str) -> str:
-    """All paragraph normalisers in order (see the module docstring)."""
+def normalize_text(text: str, simplify: bool | None = None) -> str:
+    """All paragraph normalisers in order (see the module docstring).
+
+    ``simplify``: ``None`` converts Traditional → Simplified when this text looks
+    Traditional (:func:`to_simplified`), ``True`` always converts (the whole document
+    is Traditional, see :func:`document_looks_traditional`), ``False`` never does.
+    """
     text = strip_controls(text)
     text = unescape_entities(text)
     text = collapse_whitespace(text)
-    text = to_simplified(text)
+    if simplify is None:
+        text = to_simplified(text)
+    elif simplify and _CJK.search(text):
+        text = _t2s().convert(text)
     return normalize_punctuation(text)
+
+
+def document_looks_traditional(texts: Iterable[str]) -> bool:
+    """Is a document as a whole written in Traditional characters?
+
+    Decided on the whole text, so that short paragraphs and titles of a Traditional
+    article with a single telling character (``阿里巴巴被罰``) are converted too,
+    which the per-paragraph rule of :func:`to_simplified` (>= 2 characters) misses.
+    """
+    return looks_traditional(collapse_whitespace(strip_controls(" ".join(texts))))
 
 
 # --------------------------------------------------------------------------
@@ -375,14 +393,16 @@ def drop_boilerplate(paragraphs: Sequence[Paragraph], rules: BoilerplateRules | 
     return kept
 
 
-def clean_paragraphs(paragraphs: Iterable[Paragraph], rules: BoilerplateRules | None = None) -> list[Paragraph]:
+def clean_paragraphs(paragraphs: Iterable[Paragraph], rules: BoilerplateRules | None = None,
+                     simplify: bool | None = None) -> list[Paragraph]:
     """Normalise every paragraph, drop empty ones and boilerplate.
 
     The result is canonical: ``"\\n".join(texts)`` is ``Document.text``.
+    ``simplify`` as for :func:`normalize_text` (``None``: paragraph by paragraph).
     """
     normalised = []
     for text, caption in paragraphs:
-        text = normalize_text(text)
+        text = normalize_text(text, simplify)
         if text:
             normalised.append((text, caption or bool(CAPTION_PREFIX.match(text))))
     return drop_boilerplate(normalised, rules)

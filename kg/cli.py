@@ -59,10 +59,36 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except errors as exc:
-            click.echo(f"kg: error: {exc}", err=True)
+            click.echo(f"kg: error: {_one_line(str(exc))}", err=True)
+            sys.exit(1)
+        except OSError as exc:  # the environment: unwritable store, full disk, a path that is a file …
+            where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+            click.echo(f"kg: error: {_one_line(exc.strerror or str(exc))}{where}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(text: str) -> str:
+    """``text`` as one printable line: control characters (a newline in a file name) and
+    bytes of a file name that are not UTF-8 (``\\xff``) escaped."""
+    if text.isprintable():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # surrogate-escaped bytes of a non-UTF-8 file name
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _surrogates_escape(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") for ch in text)
+
+
+def _surrogates_escape(text: str) -> bool:
+    try:
+        text.encode("utf-8", "surrogateescape")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _pick_format(fmt: str | None, tty_default: str = "table", pipe_default: str = "csv") -> str:
@@ -103,16 +129,21 @@ def cli() -> None:
               help="Worker processes for extraction.")
 @click.option("--ontology", type=click.Path(file_okay=False), default=None,
               help="Ontology folder (gazetteer, rules, lexicons) [default: the bundled one].")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file warnings.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar and no warnings (skipped files are still named).")
+@click.option("--lock-timeout", default=10.0, show_default=True, type=click.FloatRange(0),
+              metavar="SECONDS", help="How long to wait for another kg process to release the store.")
 @user_errors
 def build(paths: tuple[str, ...], store: str, endpoint: str | None, update_endpoint: str | None,
-          jobs: int, ontology: str | None, quiet: bool) -> None:
+          jobs: int, ontology: str | None, quiet: bool, lock_timeout: float) -> None:
     """Read articles (files, folders, globs, - for stdin) into the graph.
 
     Formats are detected by content: HTML or Markdown with YAML front matter,
     bare HTML, plain text, JSONL (one article a line). Unchanged documents are
-    skipped; a changed one replaces its own graph. Exit code 3 when some input
-    files were skipped (each named on stderr).
+    skipped; a changed one replaces its own graph. Every skipped file (or JSONL
+    line) is named on stderr with the reason, one line each; the last line is a
+    summary. Exit codes: 0 done, 1 error (e.g. the store is in use after
+    --lock-timeout), 3 done but some input was skipped (docs/errors.md).
 
     \b
     Example:
@@ -121,12 +152,13 @@ def build(paths: tuple[str, ...], store: str, endpoint: str | None, update_endpo
     from kg.progress import BuildProgress
 
     def warn(path: str, reason: str) -> None:
-        if not quiet:
-            click.echo(f"kg: {path}: {reason}", err=True)
+        if not (quiet and reason.startswith("warning")):
+            click.echo(f"kg: {_one_line(path)}: {_one_line(reason)}", err=True)
 
     with BuildProgress(enabled=not quiet) as progress:
         summary = api.build(list(paths), store, endpoint=endpoint, update_endpoint=update_endpoint, jobs=jobs,
-                            ontology=ontology, on_progress=progress.update, on_error=warn)
+                            ontology=ontology, on_progress=progress.update, on_error=warn,
+                            lock_timeout=lock_timeout)
     click.echo(summary.line(), err=True)
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)

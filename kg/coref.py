@@ -72,7 +72,5 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         else:  # the types are in order of preference: 该小程序 → a mini program before an app
             picked = next(([e] for kind in wanted for e in candidates if fits(e, kind)), [])
         if len(picked) == (2 if spec.get("pair") else 1):
-                break
-        if len(picked) == (2 if spec.get("pair") else 1):
             refs.append(Reference(offset + m.start(), offset + m.end(), m.group(), tuple(reversed(picked))))
     return refs

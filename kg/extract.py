@@ -106,18 +106,29 @@ class Extractor:
         dates = DateContext(doc.date)
         previous: list[Mention] = []
         recent: list[list[Mention]] = []
+        own_dates: list[str | None] = []  # the last date each recent sentence states itself
         cursor = 0
         for sentence in sentences:
             while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
                 cursor += 1
             here = [m for m in mentions[cursor:] if m.start < sentence.end and m.start >= sentence.start]
             times = tuple(dates.resolve(sentence.text))
+            stated = next((t.value for t in reversed(times) if t.value), None)
+            if stated is None and self._continues(sentence.text):
+                carried = next((d for d in reversed(own_dates) if d), None)
+                if carried:
+                    times = (TimeExpr(0, 0, "", carried, False),)
             if here or previous:
                 window = [m for block in recent for m in block]
                 yield from self.sentence_facts(doc, sentence, here, previous, times, window)
             recent = (recent + [here])[-3:]
+            own_dates = (own_dates + [stated])[-2:]
             if here:
                 previous = here
+
+    def _continues(self, text: str) -> bool:
+        """Does the sentence go on with the time of the one before (随后, 当时, 很快 …)?"""
+        return any(cue in text for cue in word_lists(self.base).get("continuation", ()))
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
@@ -185,7 +196,7 @@ class Extractor:
 
     # ---- matches → facts -------------------------------------------------
     def _slot_entities(self, ctx: SentenceContext, match: re.Match[str], name: str | None, rule: Rule,
-                       other: int | None) -> list[tuple[Entity, float]]:
+                       other: int | None | set[int], taken: list[int] | None = None) -> list[tuple[Entity, float]]:
         if name and name in rule.bind and (name not in match.re.groupindex or match.group(name) is None):
             return self._bound(ctx, match, rule.bind[name])
         if not name or name not in match.re.groupindex or match.group(name) is None:
@@ -201,6 +212,8 @@ class Extractor:
             chain = self._coordinated(ctx.masked, index, other, connectors)
         else:
             chain = [index]
+        if taken is not None:
+            taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
 
     def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
@@ -225,9 +238,10 @@ class Extractor:
             return m.end()
         return None
 
-    def _coordinated(self, masked: Masked, index: int, stop: int | None,
+    def _coordinated(self, masked: Masked, index: int, stop: int | None | set[int],
                      connectors: Sequence[str] = _COORDINATORS) -> list[int]:
-        """The mention at ``index`` and those joined to it by 、/和/与 … (never ``stop``)."""
+        """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``)."""
+        stops = stop if isinstance(stop, set) else {stop}
         chain = [index]
         for direction in (1, -1):
             here = index
@@ -239,7 +253,7 @@ class Extractor:
                     if 0 <= nxt < len(masked.text) and masked.text[lo:hi] == word and nxt in masked.slots:
                         found = nxt
                         break
-                if found is None or found == stop or len(masked.slots[found]) != 1:
+                if found is None or found in stops or len(masked.slots[found]) != 1:
                     break
                 chain.append(found)
                 here = found
@@ -255,8 +269,9 @@ class Extractor:
         for subj_slot, obj_slot, role_group in rule.emit:
             s_index = _slot_index(match, subj_slot)
             o_index = _slot_index(match, obj_slot)
-            subjects = self._slot_entities(ctx, match, subj_slot, rule, o_index)
-            objects = self._slot_entities(ctx, match, obj_slot, rule, s_index)
+            subject_chain: list[int] = []
+            subjects = self._slot_entities(ctx, match, subj_slot, rule, o_index, subject_chain)
+            objects = self._slot_entities(ctx, match, obj_slot, rule, set(subject_chain) | {s_index})
             pairs = self._pairs(subjects, objects, subj_slot, obj_slot, rule)
             role = match.group(role_group) if role_group and match.group(role_group) else None
             for (subject, s_conf), (obj, o_conf) in pairs:
@@ -302,9 +317,15 @@ class Extractor:
     # ---- the words around a match ----------------------------------------
     def _modality(self, text: str, match: re.Match[str], trigger: tuple[int, int], rule: Rule) -> str:
         """hypothetical > negated > planned > reported > asserted, each cue in its scope."""
+        subject = match.start("S") if "S" in match.re.groupindex and match.group("S") is not None else None
         starts = [match.start(g) for g in match.re.groupindex if g != "T" and match.group(g) is not None
                   and match.start(g) < trigger[0]]
-        near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
+        if subject is not None and subject < trigger[0]:
+            near_start = subject + 1
+        elif subject is not None:
+            near_start = max(0, trigger[0] - 6)
+        else:
+            near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
         near_start = min(near_start, max(0, trigger[0] - 3)) if trigger[0] - near_start < 3 else near_start
         scopes = {
             "sentence": text[:trigger[0]],
@@ -313,7 +334,7 @@ class Extractor:
             "trigger": text[trigger[0]:trigger[1]],
             "all": text,
         }
-        for modality in ("hypothetical", "negated", "planned", "reported"):
+        for modality in rule.modality_cues:
             spec = self.modality_cues.get(modality, {})
             exceptions = spec.get("except", [])
             for scope, words in spec.items():
@@ -355,14 +376,14 @@ class Extractor:
         if not rule.amount:
             return None, None
         if rule.amount == "slot":
-            q = next((ctx.masked.quantities[i] for i in range(match.start(), match.end())
-                      if i in ctx.masked.quantities and ctx.masked.quantities[i].kind != "other"), None)
+            q = ctx.masked.quantities.get(match.start("Q")) if "Q" in match.re.groupindex else None
+            q = q if q is not None and q.kind != "other" else None
         else:
             start = ctx.masked_to_text[min(trigger[0], len(ctx.masked_to_text) - 1)]
-            kinds = {"money": ("money",), "ratio": ("ratio",), "count": ("count",)}.get(rule.amount, ())
-            wanted = [q for q in ctx.quantities if not kinds or q.kind in kinds]
-            after = [q for q in wanted if q.start >= start]
-            q = (after or wanted or [None])[0]
+            kind, _, which = rule.amount.partition("_")  # "money", "money_last", "ratio" …
+            wanted = [q for q in ctx.quantities if kind in ("any", q.kind)]
+            after = [q for q in wanted if q.start >= start] or wanted
+            q = (after[-1] if which == "last" else after[0]) if after else None
         return (q.value, q.unit) if q else (None, None)
 
     def _metric(self, surface: str | None, text: str, match: re.Match[str]) -> str | None:

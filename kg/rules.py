@@ -11,7 +11,9 @@ private-use character standing for its class, plus three shorthands:
   the first ``@list`` of a pattern is the trigger unless ``(?P<T>…)`` is given;
 * ``<2,8>`` / ``<8>``: a lazy gap of that many characters inside a clause
   (no ，；：), ``<<0,20>>``: a lazy gap that may cross clause punctuation,
-  ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``.
+  ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``,
+  ``<<0,24!mentions>>``: a gap that never crosses another entity mention;
+  in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name).
   Of several matches of one trigger, the shortest (nearest slots) is kept.
 * a pattern that starts with the subject slot ``{S:…}`` never takes a
   subject right after a preposition or instrument word
@@ -26,7 +28,9 @@ true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
 entity label, e.g. ``{"O": "微信"}`` for 入驻小程序, or to ``@recent:Class``, the
 latest mention of that class in this or the two sentences before: the
 implicit subject of 很快就被暂停服务), ``expand`` may also be a list of
-connector words (``[""]``: only adjacent names, 淘宝天猫总裁), and ``examples`` (``positive``: text with the expected
+connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_cues``
+(the modality tiers whose cue words apply: ownership is background, so a
+"据报道" in its sentence does not make it reported), and ``examples`` (``positive``: text with the expected
 ``[subject, predicate, object]`` triples, ``negative``: texts that must not
 give this rule's predicate).
 """
@@ -57,7 +61,8 @@ _GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(?:!([A-Za-z_]+))?(>)?>")
 _CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
-                 "metric", "amount", "date", "confidence", "examples", "note", "bind"}
+                 "metric", "amount", "date", "confidence", "examples", "note", "bind",
+                 "modality_cues"}
 
 
 class RuleError(ValueError):
@@ -122,6 +127,7 @@ class Rule:
     date: bool = True
     confidence: float = 0.8
     bind: Mapping[str, str] = field(default_factory=dict)
+    modality_cues: tuple[str, ...] = ("hypothetical", "negated", "planned", "reported")
     examples: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
 
@@ -147,11 +153,15 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
     def gap(m: re.Match[str]) -> str:
         low, high = (m.group(2), m.group(3)) if m.group(3) else ("0", m.group(2))
         body = "." if m.group(1) else _CLAUSE_FREE
-        if m.group(4):
+        if m.group(4) == "mentions":
+            body = body[:-1] + "\ue000-\ue0ef]" if body != "." else "[^\ue000-\ue0ef]"
+        elif m.group(4):
             words = lists.get(m.group(4))
             if words is None:
                 raise KeyError("@" + m.group(4))
-            stop = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+            any_mention = "[\ue000-\ue0ef]"
+            stop = "|".join(re.escape(w).replace(re.escape("{Any}"), any_mention)
+                            for w in sorted(words, key=len, reverse=True))
             body = f"(?:(?!{stop}){body})"
         return f"{body}{{{low},{high}}}?"
 
@@ -192,7 +202,8 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         expand=tuple(obj["expand"]) if isinstance(obj.get("expand"), list) else bool(obj.get("expand", True)),
         status=obj.get("status"), means=obj.get("means"), modality=obj.get("modality"),
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
-        confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}), examples=obj.get("examples", {}), source=where,
+        confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
+        modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))), examples=obj.get("examples", {}), source=where,
     )
 
 
