@@ -38,19 +38,20 @@ def _outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Men
     return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
 
 
-def _nearest_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Every match, but of matches sharing a trigger only the shortest (nearest slots)."""
+def _nearest_matches(patterns: Sequence[re.Pattern[str]], text: str) -> list[re.Match[str]]:
+    """Every match of a rule's patterns, but of matches sharing a trigger only the shortest (nearest slots)."""
     best: dict[int, re.Match[str]] = {}
-    pos = 0
-    while pos <= len(text):
-        match = pattern.search(text, pos)
-        if match is None:
-            break
-        pos = match.start() + 1
-        key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
-        old = best.get(key)
-        if old is None or match.end() - match.start() < old.end() - old.start():
-            best[key] = match
+    for pattern in patterns:
+        pos = 0
+        while pos <= len(text):
+            match = pattern.search(text, pos)
+            if match is None:
+                break
+            pos = match.start() + 1
+            key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
+            old = best.get(key)
+            if old is None or match.end() - match.start() < old.end() - old.start():
+                best[key] = match
     return [best[k] for k in sorted(best)]
 
 
@@ -141,14 +142,13 @@ class Extractor:
         ctx = self._mask(sentence, here, refs, quantities, times, recent)
         seen: set[tuple] = set()
         for rule in self.rules:
-            for pattern in rule.patterns:
-                for match in _nearest_matches(pattern, ctx.masked.text):
-                    for fact in self._facts_from_match(doc, ctx, rule, match):
-                        key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
-                               fact.role, fact.metric, fact.amount)
-                        if key not in seen:
-                            seen.add(key)
-                            yield fact
+            for match in _nearest_matches(rule.patterns, ctx.masked.text):
+                for fact in self._facts_from_match(doc, ctx, rule, match):
+                    key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
+                           fact.role, fact.metric, fact.amount)
+                    if key not in seen:
+                        seen.add(key)
+                        yield fact
 
     # ---- masking ---------------------------------------------------------
     def _mask(self, sentence: Sentence, here: Sequence[Mention], refs: Sequence, quantities: Sequence[Quantity],

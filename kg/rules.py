@@ -132,8 +132,13 @@ class Rule:
     source: str = ""
 
 
-def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]]) -> re.Pattern[str]:
-    """Expand slots, word lists and gaps of a rule pattern into a regular expression."""
+def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
+                    greedy: bool = False) -> re.Pattern[str]:
+    """Expand slots, word lists and gaps of a rule pattern into a regular expression.
+
+    Gaps are lazy (nearest trigger first); the ``greedy`` variant reaches the
+    farthest trigger from the same start, so that both are tried.
+    """
 
     def slot(m: re.Match[str]) -> str:
         return f"(?P<{m.group(1)}>{alphabet.char_class(m.group(2))})"
@@ -163,7 +168,7 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
             stop = "|".join(re.escape(w).replace(re.escape("{Any}"), any_mention)
                             for w in sorted(words, key=len, reverse=True))
             body = f"(?:(?!{stop}){body})"
-        return f"{body}{{{low},{high}}}?"
+        return f"{body}{{{low},{high}}}" + ("" if greedy else "?")
 
     expanded = _GAP.sub(gap, text)
     expanded = _SLOT.sub(slot, expanded)
@@ -186,7 +191,8 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         raise RuleError(f"{where}: unknown predicate {obj['predicate']!r}")
     texts = obj["pattern"] if isinstance(obj["pattern"], list) else [obj["pattern"]]
     try:
-        patterns = tuple(compile_pattern(t, alphabet, lists) for t in texts)
+        patterns = tuple(compile_pattern(t, alphabet, lists, greedy) for t in texts for greedy in (False, True)
+                         if not greedy or _GAP.search(t))
     except KeyError as exc:
         raise RuleError(f"{where}: rule {obj['id']}: unknown type or word list {exc.args[0]}") from None
     except re.error as exc:

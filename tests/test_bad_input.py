@@ -155,7 +155,7 @@ def make_bad_folder(folder: Path) -> None:
     put("encoding_utf8_bom.txt", ARTICLE.encode("utf-8-sig"))
     put("encoding_mixed_utf8_gbk.txt", f"阿里巴巴被罚\n2021-04-10\n{FINE}\n".encode()
         + "这一段是从另一个网站复制来的国标编码文字。\n".encode("gbk"))
-    filler = "阿里巴巴与腾讯考虑互相开放生态系统。" * 30
+    filler = "今天天气很好，大家都出门了。" * 40
     put("encoding_invalid_utf8.txt", f"阿里巴巴被罚\n2021-04-10\n{FINE}\n{filler}".encode() + b"\xff\xfe\x80" + "结尾。".encode())
     put("nested_10000_divs.html", ("<div>" * 10000 + FINE + "</div>" * 10000).encode())
     line = ("今天天气很好，" * 30000)[:200000 - len(FINE) - 1] + "。" + FINE

@@ -17,7 +17,7 @@ from lxml import etree
 
 from kg.export import GEXF_NS, export_graph, export_rdf, strip_xml_invalid
 from kg.project import to_networkx
-from test_project import BAD, BAD_LABEL, fixture_store
+from conftest import BAD, BAD_LABEL, fixture_store
 
 JS_DIR = Path(__file__).parent / "js"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

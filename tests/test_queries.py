@@ -11,7 +11,7 @@ import pytest
 from kg import queries
 from kg.queries import Param, QueryError, discover, label_resolver, load, parse_header, run
 from kg.vocabulary import ENT
-from test_project import ALIBABA, GAZETTEER, XIANYU, fixture_store
+from conftest import ALIBABA, GAZETTEER, XIANYU, fixture_store
 
 REQUIRED = {
     "wechat-applications", "blocking-events", "fines-by-regulator", "orders-and-investigations",
