@@ -290,6 +290,48 @@ class KnowledgeGraph:
             export_rdf(self.store, fmt, path)
         return Path(path)
 
+    # -- looking around (kg/explore.py); names are labels, aliases, IRIs or ent: names
+    def _gazetteer(self) -> Any:
+        from kg.lexicon import load_gazetteer
+
+        return load_gazetteer(self.ontology)
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the entity called ``name``; raises ``kg.explore.UnknownEntity``
+        (with close labels as suggestions) when there is none."""
+        from kg.explore import resolve
+
+        return resolve(self.store, name, self._gazetteer())
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """One entity's record: type, labels, aliases, owners, what it owns, Wikidata id,
+        and every fact in and out with date, modality, source and sentence."""
+        from kg.explore import entity_record
+
+        return entity_record(self.store, self.resolve(name))
+
+    def timeline(self, entity: str | None = None, since: str | None = None, until: str | None = None,
+                 *, predicates: Sequence[str] | None = None, include_undated: bool = False
+                 ) -> list[dict[str, Any]]:
+        """Fact mentions in date order, optionally of one entity and within since..until."""
+        from kg.explore import timeline
+
+        iri = self.resolve(entity) if entity else None
+        return timeline(self.store, iri, since, until, predicates=predicates, include_undated=include_undated)
+
+    def neighbors(self, name: str, depth: int = 1) -> list[dict[str, Any]]:
+        """Entities within ``depth`` steps of ``name`` (either direction), nearest first."""
+        from kg.explore import neighbors
+
+        return neighbors(self.store, self.resolve(name), depth)
+
+    def path(self, a: str, b: str, max_hops: int = 4, limit: int = 20) -> list[list[dict[str, Any]]]:
+        """The shortest paths between two entities (at most ``max_hops`` steps), each a
+        list of steps with the relations on it."""
+        from kg.explore import paths
+
+        return paths(self.store, self.resolve(a), self.resolve(b), max_hops, limit=limit)
+
 
 def open(path: str | None = None, *, endpoint: str | None = None, ontology: str | None = None,  # noqa: A001
          writable: bool = False) -> KnowledgeGraph:

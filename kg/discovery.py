@@ -44,7 +44,7 @@ def _patterns(base: str | None) -> dict[str, re.Pattern[str] | dict[str, str]]:
         "quoted_before": re.compile(rf"[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}](?:的)?(?P<type>{type_alt})"),
         "quoted_after": re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         "company": re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)(?P<suffix>{suffixes})") if suffixes else re.compile(r"(?!)"),
-        "person": re.compile(rf"(?:{titles})(?P<name>{surname}[\u4e00-\u9fff]{{1,2}})") if titles else re.compile(r"(?!)"),
+        "person": re.compile(rf"(?:{titles})(?:的)?(?P<name>{surname}[\u4e00-\u9fff]{{1,2}})") if titles else re.compile(r"(?!)"),
     }
 
 

@@ -10,8 +10,9 @@ amount. All of those words are data under ``ontology/lexicon/``.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,8 +27,18 @@ from kg.timex import DateContext, TimeExpr
 from kg.wordlists import table, word_lists, word_map
 
 _COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
-_OWNED_AFTER = re.compile(r"旗下(?:的)?[“\"「]?")
+_OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
+
+
+@lru_cache(maxsize=8)
+def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for what may stand between two coordinated names (right of one, left of the other)."""
+    words = "|".join(re.escape(c) for c in sorted(connectors, key=len, reverse=True) if c)
+    if connectors == ("",):
+        return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
+    between = rf"[”\"」》]?(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})?[“\"「《]?"
+    return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 
 def _outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
@@ -38,8 +49,9 @@ def _outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Men
     return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
 
 
-def _nearest_matches(patterns: Sequence[re.Pattern[str]], text: str) -> list[re.Match[str]]:
-    """Every match of a rule's patterns, but of matches sharing a trigger only the shortest (nearest slots)."""
+def _nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
+                     valid: Callable[[re.Match[str]], bool] = lambda m: True) -> list[re.Match[str]]:
+    """Every valid match of a rule's patterns; of matches sharing a trigger only the shortest (nearest slots)."""
     best: dict[int, re.Match[str]] = {}
     for pattern in patterns:
         pos = 0
@@ -48,6 +60,8 @@ def _nearest_matches(patterns: Sequence[re.Pattern[str]], text: str) -> list[re.
             if match is None:
                 break
             pos = match.start() + 1
+            if not valid(match):
+                continue
             key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
             old = best.get(key)
             if old is None or match.end() - match.start() < old.end() - old.start():
@@ -142,7 +156,7 @@ class Extractor:
         ctx = self._mask(sentence, here, refs, quantities, times, recent)
         seen: set[tuple] = set()
         for rule in self.rules:
-            for match in _nearest_matches(rule.patterns, ctx.masked.text):
+            for match in _nearest_matches(rule.patterns, ctx.masked.text, functools.partial(_distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
                     key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
                            fact.role, fact.metric, fact.amount)
@@ -168,6 +182,10 @@ class Extractor:
             items.append((r.start - sentence.start, r.end - sentence.start, char, r.entities, 0.7))
         for q in quantities:
             items.append((q.start, q.end, QUANTITY_CHAR, q, 1.0))
+        for aside in _ASIDE.finditer(sentence.text):  # （BABA.HK）, （小程序、视频号带货等）: invisible to rules
+            if not any(aside.start() <= q.start < aside.end() for q in quantities) and \
+                    not any(aside.start() <= r.start - sentence.start < aside.end() for r in refs):
+                items.append((aside.start(), aside.end(), "", None, 1.0))
         items.sort(key=lambda x: (x[0], -x[1]))
         text = sentence.text
         out: list[str] = []
@@ -179,6 +197,9 @@ class Extractor:
                 continue
             out.append(text[pos:start])
             back.extend(range(pos, start))
+            if payload is None:  # an aside: dropped from the masked text
+                pos = end
+                continue
             index = len(back)
             out.append(char)
             back.append(start)
@@ -218,6 +239,11 @@ class Extractor:
 
     def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
         """A slot the pattern leaves out: a fixed entity, or ``@recent:Class`` (the latest such mention)."""
+        if target.startswith("@owner:"):
+            slot = target.split(":", 1)[1]
+            owned = [e for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)] if slot in match.re.groupindex else []
+            owners = [self.gazetteer.entities.get(e.owner or "") for e in owned]
+            return [(o, 0.6) for o in owners if o is not None]
         if target.startswith("@recent:"):
             wanted = target.split(":", 1)[1].split("|")
             limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
@@ -240,23 +266,24 @@ class Extractor:
 
     def _coordinated(self, masked: Masked, index: int, stop: int | None | set[int],
                      connectors: Sequence[str] = _COORDINATORS) -> list[int]:
-        """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``)."""
+        """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
+
+        Quotes around the names and ``等<noun>`` before a connector are allowed:
+        “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手.
+        """
         stops = stop if isinstance(stop, set) else {stop}
+        right, left = _coordination_patterns(tuple(connectors))
         chain = [index]
-        for direction in (1, -1):
-            here = index
-            while True:
-                found = None
-                for word in connectors:
-                    nxt = here + direction * (len(word) + 1)
-                    lo, hi = (here + 1, nxt) if direction == 1 else (nxt + 1, here)
-                    if 0 <= nxt < len(masked.text) and masked.text[lo:hi] == word and nxt in masked.slots:
-                        found = nxt
-                        break
-                if found is None or found in stops or len(masked.slots[found]) != 1:
-                    break
-                chain.append(found)
-                here = found
+        here = index
+        while (m := right.match(masked.text, here + 1)) and m.end() in masked.slots and m.end() not in stops \
+                and len(masked.slots[m.end()]) == 1:
+            here = m.end()
+            chain.append(here)
+        here = index
+        while here > 0 and (m := left.search(masked.text, 0, here)) and m.start() - 1 in masked.slots \
+                and m.start() - 1 not in stops and len(masked.slots[m.start() - 1]) == 1:
+            here = m.start() - 1
+            chain.append(here)
         return sorted(chain)
 
     def _facts_from_match(self, doc: Document, ctx: SentenceContext, rule: Rule,
@@ -399,11 +426,24 @@ class Extractor:
         return name
 
 
+def _distinct(masked: Masked, match: re.Match[str]) -> bool:
+    """A match whose subject and object name the same entity (新浪微博 … 在微博) is no match."""
+    if "S" not in match.re.groupindex or "O" not in match.re.groupindex:
+        return True
+    if match.group("S") is None or match.group("O") is None:
+        return True
+    s, o = masked.slots.get(match.start("S"), ()), masked.slots.get(match.start("O"), ())
+    return not (len(s) == 1 and len(o) == 1 and s[0].iri == o[0].iri)
+
+
 def _slot_index(match: re.Match[str], name: str | None) -> int | None:
     """Where slot ``name`` matched in the masked text (None when absent or bound)."""
     if not name or name not in match.re.groupindex or match.group(name) is None:
         return None
     return match.start(name)
+
+
+_NO_EXPAND = Rule(id="", predicate="owns", patterns=(), emit=(), expand=False)
 
 
 @lru_cache(maxsize=4)
