@@ -78,7 +78,7 @@ def suggestions(store: Any, name: str, gazetteer: Any = None, n: int = 5) -> lis
     contained = sorted((lab for lab in labels if folded and len(lab) > 1
                         and (folded in lab.casefold() or lab.casefold() in folded)),
                        key=lambda lab: (abs(len(lab) - len(name)), lab))
-    close = difflib.get_close_matches(name, labels, n=3 * n, cutoff=0.4)
+    close = difflib.get_close_matches(name, labels, n=3 * n, cutoff=0.6)
     entities = getattr(gaz, "entities", {}) or {}
     out: list[str] = []
     for lab in close[:1] + contained + close[1:]:

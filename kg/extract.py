@@ -37,7 +37,7 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
     words = "|".join(re.escape(c) for c in sorted(connectors, key=len, reverse=True) if c)
     if connectors == ("",):
         return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
-    between = rf"[”\"」》]?(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})?[“\"「《]?"
+    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})|){'' if '' in connectors else '(?!)'}[“\"「《]?"
     return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 
@@ -64,7 +64,7 @@ def _nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
                 continue
             key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
             old = best.get(key)
-            if old is None or match.end() - match.start() < old.end() - old.start():
+            if old is None or _closeness(match) < _closeness(old):
                 best[key] = match
     return [best[k] for k in sorted(best)]
 
@@ -424,6 +424,15 @@ class Extractor:
             if prefixed in names.values():
                 return prefixed
         return name
+
+
+def _closeness(match: re.Match[str]) -> tuple[int, int]:
+    """Rank matches of one trigger: the subject nearest the trigger first, then the shortest."""
+    groups = match.re.groupindex
+    if "S" in groups and "T" in groups and match.group("S") is not None and match.group("T") is not None \
+            and match.start("S") < match.start("T"):
+        return match.start("T") - match.start("S"), match.end() - match.start()
+    return 0, match.end() - match.start()
 
 
 def _distinct(masked: Masked, match: re.Match[str]) -> bool:
