@@ -107,7 +107,8 @@ def resolve(store: Any, name: str, gazetteer: Any = None) -> str:
     entity = gaz.lookup(text) if hasattr(gaz, "lookup") else None
     if entity is not None:
         iri = entity.iri
-    if iri is None:
+    if iri is None or not _known(store, iri):
+        # A label in the store: discovered entities, or a graph built with another gazetteer.
         rows = select(store, f"SELECT ?e WHERE {{ ?e <{SKOS}prefLabel>|<{SKOS}altLabel> ?l . "
                              "FILTER(STR(?l) = STR(?label)) } ORDER BY ?e LIMIT 1", {"label": Literal(text)})
         if rows and rows[0].get("e"):

@@ -291,7 +291,7 @@ class Extractor:
         trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
             else (match.start(), match.end())
         modality = rule.modality or self._modality(ctx.masked.text, match, trigger, rule)
-        if rule.amount == "slot" and self._amount(ctx, match, trigger, rule)[0] is None:
+        if rule.amount == "slot" and not self._metric_amount_fits(ctx, match, rule):
             return
         for subj_slot, obj_slot, role_group in rule.emit:
             s_index = _slot_index(match, subj_slot)
@@ -412,6 +412,16 @@ class Extractor:
             after = [q for q in wanted if q.start >= start] or wanted
             q = (after[-1] if which == "last" else after[0]) if after else None
         return (q.value, q.unit) if q else (None, None)
+
+    def _metric_amount_fits(self, ctx: SentenceContext, match: re.Match[str], rule: Rule) -> bool:
+        """A metric needs an amount of its kind: users for 月活, money for 营收, a share for 市场份额."""
+        q = ctx.masked.quantities.get(match.start("Q")) if "Q" in match.re.groupindex else None
+        if q is None or q.kind == "other":
+            return False
+        surface = match.group(rule.metric) if rule.metric and rule.metric in match.re.groupindex else None
+        name = self._metric(surface, ctx.masked.text, match)
+        kinds = table("metric_kinds", self.base).get(name or "")
+        return kinds is None or q.kind in kinds
 
     def _metric(self, surface: str | None, text: str, match: re.Match[str]) -> str | None:
         """Normalise a metric word (``words/metric.txt``); 小程序 just before it makes it a mini-program metric."""

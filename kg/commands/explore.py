@@ -165,8 +165,10 @@ def timeline(store: str, endpoint: str | None, update_endpoint: str | None, enti
     with _open(store, endpoint) as graph:
         rows = graph.timeline(entity_name, since, until, predicates=list(predicates) or None,
                               include_undated=undated)
+    from kg.explore import TIMELINE_COLUMNS
+
     fmt = _pick_format(fmt)
-    _write(rows, TIMELINE_TABLE_COLUMNS if fmt == "table" else None, fmt)
+    _write(rows, TIMELINE_TABLE_COLUMNS if fmt == "table" else TIMELINE_COLUMNS, fmt)
 
 
 COMMANDS = [entity, path, neighbors, timeline]
