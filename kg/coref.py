@@ -63,12 +63,13 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             return is_a(entity.type, kind) or (kind == "Actor" and not is_a(entity.type, "Person"))
 
         picked: list[Entity] = []
-        if spec.get("pair"):
-            for entity in candidates:
-                if any(fits(entity, k) for k in wanted) and all(entity.iri != p.iri for p in picked):
-                    picked.append(entity)
-                if len(picked) == 2:
-                    break
+        if spec.get("pair"):  # 二者: the latest name and the latest other one of the same class
+            fitting = [e for e in candidates if any(fits(e, k) for k in wanted)]
+            if fitting:
+                first = fitting[0]
+                others = [e for e in fitting if e.iri != first.iri]
+                same = [e for e in others if e.type == first.type]
+                picked = [first] + (same or others)[:1]
         else:  # the types are in order of preference: 该小程序 → a mini program before an app
             picked = next(([e] for kind in wanted for e in candidates if fits(e, kind)), [])
         if len(picked) == (2 if spec.get("pair") else 1):

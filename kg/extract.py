@@ -150,7 +150,8 @@ class Extractor:
                        recent: Sequence[Mention] = ()) -> Iterator[EventFact]:
         """Facts of one sentence given its mentions, the previous sentence's and the recent ones'."""
         here = _outside_asides(sentence, here)
-        refs = resolve_references(sentence.text, sentence.start, here, previous, self.alphabet.is_a, self.base)
+        refs = resolve_references(sentence.text, sentence.start, here, list(recent) or previous,
+                                  self.alphabet.is_a, self.base)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = self._mask(sentence, here, refs, quantities, times, recent)

@@ -17,7 +17,8 @@ private-use character standing for its class, plus three shorthands:
   Of several matches of one trigger, the shortest (nearest slots) is kept.
 * a pattern that starts with the subject slot ``{S:…}`` never takes a
   subject right after a preposition or instrument word
-  (``words/not_before_subject.txt``: 向, 在, 通过 …).
+  (``words/not_before_subject.txt``: 向, 在, 通过 …) unless the rule says
+  ``"subject_guard": false`` (入驻腾讯旗下微信: 腾讯 still owns 微信).
 
 Other fields: ``predicate``, ``emit`` (slot pairs, default ``[["S", "O"]]``;
 a third element names the group holding the ``role``), ``mutual`` (also emit
@@ -62,7 +63,7 @@ _CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
                  "metric", "amount", "date", "confidence", "examples", "note", "bind",
-                 "modality_cues"}
+                 "modality_cues", "subject_guard"}
 
 
 class RuleError(ValueError):
@@ -133,7 +134,7 @@ class Rule:
 
 
 def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
-                    greedy: bool = False) -> re.Pattern[str]:
+                    greedy: bool = False, guard: bool = True) -> re.Pattern[str]:
     """Expand slots, word lists and gaps of a rule pattern into a regular expression.
 
     Gaps are lazy (nearest trigger first); the ``greedy`` variant reaches the
@@ -172,7 +173,7 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
 
     expanded = _GAP.sub(gap, text)
     expanded = _SLOT.sub(slot, expanded)
-    if _LEADING_SUBJECT.match(text):
+    if guard and _LEADING_SUBJECT.match(text):
         guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
         expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)
     expanded = _LIST.sub(word_list, expanded)
@@ -191,8 +192,9 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         raise RuleError(f"{where}: unknown predicate {obj['predicate']!r}")
     texts = obj["pattern"] if isinstance(obj["pattern"], list) else [obj["pattern"]]
     try:
-        patterns = tuple(compile_pattern(t, alphabet, lists, greedy) for t in texts for greedy in (False, True)
-                         if not greedy or _GAP.search(t))
+        guard = bool(obj.get("subject_guard", True))
+        patterns = tuple(compile_pattern(t, alphabet, lists, greedy, guard) for t in texts
+                         for greedy in (False, True) if not greedy or _GAP.search(t))
     except KeyError as exc:
         raise RuleError(f"{where}: rule {obj['id']}: unknown type or word list {exc.args[0]}") from None
     except re.error as exc:

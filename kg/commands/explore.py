@@ -42,7 +42,7 @@ def entity(name: str, store: str, endpoint: str | None, update_endpoint: str | N
     """
     with _open(store, endpoint) as graph:
         record = graph.entity(name)
-    fmt = _pick_format(fmt, pipe_default="table")
+    fmt = _pick_format(fmt, pipe_default="jsonl")
     facts = record["facts"]
     if fmt == "json":
         _echo_json(record)
@@ -103,7 +103,7 @@ def path(a: str, b: str, store: str, endpoint: str | None, update_endpoint: str 
     if not found:
         click.echo(f"kg: no path between {a} and {b} within {max_hops} steps", err=True)
         return
-    fmt = _pick_format(fmt, pipe_default="table")
+    fmt = _pick_format(fmt, pipe_default="jsonl")
     if fmt == "json":
         _echo_json(found)
     elif fmt == "table":
@@ -138,7 +138,8 @@ def neighbors(name: str, store: str, endpoint: str | None, update_endpoint: str 
     """
     with _open(store, endpoint) as graph:
         rows = graph.neighbors(name, depth=depth)
-    _write(rows, ["distance", "neighbor", "type", "via", "relations", "facts", "neighbor_id"], _pick_format(fmt))
+    _write(rows, ["distance", "neighbor", "type", "via", "relations", "facts", "neighbor_id"],
+           _pick_format(fmt, pipe_default="jsonl"))
 
 
 @click.command()
@@ -167,7 +168,7 @@ def timeline(store: str, endpoint: str | None, update_endpoint: str | None, enti
                               include_undated=undated)
     from kg.explore import TIMELINE_COLUMNS
 
-    fmt = _pick_format(fmt)
+    fmt = _pick_format(fmt, pipe_default="jsonl")
     _write(rows, TIMELINE_TABLE_COLUMNS if fmt == "table" else TIMELINE_COLUMNS, fmt)
 
 

@@ -7,14 +7,15 @@ import sys
 
 import click
 
-from kg.cli import _open, _pick_format, _write, format_option, store_options, user_errors
+from kg.cli import _open, _write, store_options, user_errors
 
 
 @click.command()
 @store_options
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A SHACL shapes file [default: ontology/shapes.ttl].")
-@format_option(choices=["table", "csv", "tsv", "json", "jsonl"])
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]), default="table",
+              show_default=True, help="Output format (table: one problem a line, in words).")
 @user_errors
 def validate(store: str, endpoint: str | None, update_endpoint: str | None, shapes: str | None,
              fmt: str | None) -> None:
@@ -33,7 +34,6 @@ def validate(store: str, endpoint: str | None, update_endpoint: str | None, shap
 
     with _open(store, endpoint) as graph:
         report = validate_store(graph.store, shapes)
-    fmt = _pick_format(fmt, pipe_default="table")
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "triples": report.triples, "shapes": report.shapes,
                                "problems": report.rows()}, ensure_ascii=False, indent=2))
