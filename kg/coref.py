@@ -2,7 +2,9 @@
 
 The referring words and the classes they may point at are data
 (``ontology/lexicon/coref.json``): ``{"word": {"types": [...], "pair": bool,
-"skip_after": [...]}}``; ``skip_after`` words (开通, 向 …) mark a name in the
+"skip_after": [...], "prefer": bool}}``; with ``prefer`` the
+types are tried in order (该小程序: a mini program before an app), else the
+nearest name of any of them wins; ``skip_after`` words (开通, 向 …) mark a name in the
 same sentence as an object, which 其/它 do not point back to. Candidates are the mentions earlier in the
 same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
@@ -70,8 +72,10 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
                 others = [e for e in fitting if e.iri != first.iri]
                 same = [e for e in others if e.type == first.type]
                 picked = [first] + (same or others)[:1]
-        else:  # the types are in order of preference: 该小程序 → a mini program before an app
+        elif spec.get("prefer"):  # types in order of preference: 该小程序 → a mini program before an app
             picked = next(([e] for kind in wanted for e in candidates if fits(e, kind)), [])
+        else:  # the nearest name of any of the types
+            picked = next(([e] for e in candidates if any(fits(e, kind) for kind in wanted)), [])
         if len(picked) == (2 if spec.get("pair") else 1):
             refs.append(Reference(offset + m.start(), offset + m.end(), m.group(), tuple(reversed(picked))))
     return refs

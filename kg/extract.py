@@ -292,9 +292,10 @@ class Extractor:
         trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
             else (match.start(), match.end())
         modality = rule.modality or self._modality(ctx.masked.text, match, trigger, rule)
-        if rule.amount == "slot" and not self._metric_amount_fits(ctx, match, rule):
-            return
-        for subj_slot, obj_slot, role_group in rule.emit:
+        for subj_slot, obj_slot, role_group, q_slot in rule.emit:
+            q_slot = q_slot or "Q"
+            if rule.amount == "slot" and not self._metric_amount_fits(ctx, match, rule, q_slot):
+                continue
             s_index = _slot_index(match, subj_slot)
             o_index = _slot_index(match, obj_slot)
             subject_chain: list[int] = []
@@ -306,7 +307,7 @@ class Extractor:
                 if subject is not None and obj is not None and subject.iri == obj.iri:
                     continue
                 yield self._fact(doc, ctx, rule, match, trigger, subject, obj, modality, role,
-                                 rule.confidence * min(s_conf, o_conf))
+                                 rule.confidence * min(s_conf, o_conf), q_slot)
 
     def _pairs(self, subjects: list, objects: list, subj_slot: str | None, obj_slot: str | None,
                rule: Rule) -> list[tuple[tuple[Entity | None, float], tuple[Entity | None, float]]]:
@@ -325,9 +326,9 @@ class Extractor:
 
     def _fact(self, doc: Document, ctx: SentenceContext, rule: Rule, match: re.Match[str], trigger: tuple[int, int],
               subject: Entity | None, obj: Entity | None, modality: str, role: str | None,
-              confidence: float) -> EventFact:
+              confidence: float, q_slot: str = "Q") -> EventFact:
         sentence = ctx.sentence
-        amount, unit = self._amount(ctx, match, trigger, rule)
+        amount, unit = self._amount(ctx, match, trigger, rule, q_slot)
         metric = None
         if rule.metric:
             metric = self._metric(match.group(rule.metric) if rule.metric in match.re.groupindex else rule.metric,
@@ -400,11 +401,11 @@ class Extractor:
         return valued[0].value if valued else None
 
     def _amount(self, ctx: SentenceContext, match: re.Match[str], trigger: tuple[int, int],
-                rule: Rule) -> tuple[float | None, str | None]:
+                rule: Rule, q_slot: str = "Q") -> tuple[float | None, str | None]:
         if not rule.amount:
             return None, None
         if rule.amount == "slot":
-            q = ctx.masked.quantities.get(match.start("Q")) if "Q" in match.re.groupindex else None
+            q = ctx.masked.quantities.get(match.start(q_slot)) if q_slot in match.re.groupindex else None
             q = q if q is not None and q.kind != "other" else None
         else:
             start = ctx.masked_to_text[min(trigger[0], len(ctx.masked_to_text) - 1)]
@@ -414,9 +415,9 @@ class Extractor:
             q = (after[-1] if which == "last" else after[0]) if after else None
         return (q.value, q.unit) if q else (None, None)
 
-    def _metric_amount_fits(self, ctx: SentenceContext, match: re.Match[str], rule: Rule) -> bool:
+    def _metric_amount_fits(self, ctx: SentenceContext, match: re.Match[str], rule: Rule, q_slot: str) -> bool:
         """A metric needs an amount of its kind: users for 月活, money for 营收, a share for 市场份额."""
-        q = ctx.masked.quantities.get(match.start("Q")) if "Q" in match.re.groupindex else None
+        q = ctx.masked.quantities.get(match.start(q_slot)) if q_slot in match.re.groupindex else None
         if q is None or q.kind == "other":
             return False
         surface = match.group(rule.metric) if rule.metric and rule.metric in match.re.groupindex else None

@@ -21,7 +21,8 @@ private-use character standing for its class, plus three shorthands:
   ``"subject_guard": false`` (入驻腾讯旗下微信: 腾讯 still owns 微信).
 
 Other fields: ``predicate``, ``emit`` (slot pairs, default ``[["S", "O"]]``;
-a third element names the group holding the ``role``), ``mutual`` (also emit
+a third element names the group holding the ``role``, a fourth the amount
+slot of that fact, for 分别为65.3%、60%), ``mutual`` (also emit
 the reverse), ``expand`` (follow coordinated lists 盒马、菜鸟和饿了么, default
 true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
 ``amount`` (``money``/``ratio``/``count``/``slot``), ``date`` (default true),
@@ -117,7 +118,7 @@ class Rule:
     id: str
     predicate: str
     patterns: tuple[re.Pattern[str], ...]
-    emit: tuple[tuple[str | None, str | None, str | None], ...]
+    emit: tuple[tuple[str | None, str | None, str | None, str | None], ...]
     mutual: bool = False
     expand: bool | tuple[str, ...] = True
     status: str | None = None
@@ -199,8 +200,8 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         raise RuleError(f"{where}: rule {obj['id']}: unknown type or word list {exc.args[0]}") from None
     except re.error as exc:
         raise RuleError(f"{where}: rule {obj['id']}: bad pattern: {exc}") from None
-    emit = tuple(tuple(list(e) + [None] * (3 - len(e))) for e in obj.get("emit", [["S", "O"]]))
-    for s, o, _ in emit:
+    emit = tuple(tuple(list(e) + [None] * (4 - len(e))) for e in obj.get("emit", [["S", "O"]]))
+    for s, o, _, _ in emit:
         for name in (s, o):
             if name and name not in obj.get("bind", {}) and not all(f"(?P<{name}>" in p.pattern for p in patterns):
                 raise RuleError(f"{where}: rule {obj['id']}: emit names slot {name!r} missing from a pattern")

@@ -266,3 +266,16 @@ def test_punctuation_width_gives_the_same_facts(seeds_run, punctuation_builds, p
                  f" lost:\n{_describe(clean - changed)}\n extra:\n{_describe(changed - clean)}")
     assert changed == clean, (f"seed {prefix} ({change}): lost {len(clean - changed)}, extra {len(changed - clean)}\n"
                               f" lost:\n{_describe(clean - changed)}\n extra:\n{_describe(changed - clean)}")
+
+
+_HALF_DOT = pytest.mark.xfail(strict=False, reason="a half-width '.' after Chinese text does not end a sentence, so "
+                              "sentences merge and dates/modality cues leak into the neighbour sentence")
+
+
+@pytest.mark.parametrize("prefix", [pytest.param("000", marks=_HALF_DOT), pytest.param("003", marks=_HALF_DOT), "002"])
+def test_punctuation_width_keeps_dates_and_modality(seeds_run, punctuation_builds, prefix):
+    name = _seed(prefix).name
+    before = [f for f in seeds_run.facts if Path(str(f["source"])).name == name]
+    after = [f for f in punctuation_builds if Path(str(f["source"])).name == name]
+    changed = _detail_changes(before, after)
+    assert changed == 0, f"seed {prefix}: {changed} facts with another date/modality/amount after the width change"
