@@ -25,6 +25,8 @@ _CLOSE_QUOTES = "”\"」』》’"
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9·\-]{2,12}"
 #: Characters that end the left edge of a company name (verbs and function words).
 _COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或")
+#: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
+_DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
 _PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所")
 
 
@@ -43,7 +45,7 @@ def _patterns(base: str | None) -> dict[str, re.Pattern[str] | dict[str, str]]:
         # 名为“X”的小程序 / 一款名为“X”的App / “X”小程序 / 小程序“X”
         "quoted_before": re.compile(rf"[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}](?:的)?(?P<type>{type_alt})"),
         "quoted_after": re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
-        "company": re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)(?P<suffix>{suffixes})") if suffixes else re.compile(r"(?!)"),
+        "company": re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)(?P<suffix>(?:{suffixes})+)") if suffixes else re.compile(r"(?!)"),
         "person": re.compile(rf"(?:{titles})(?:的)?(?P<name>{surname}[\u4e00-\u9fff]{{1,2}})") if titles else re.compile(r"(?!)"),
     }
 
@@ -87,7 +89,9 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             if text[i] in _COMPANY_LEFT_STOP:
                 start = i + 1
                 break
-        if m.end() - start >= len(m.group("suffix")) + 2:
+        body = text[start:m.start("suffix")]
+        if len(body) >= 2 and not _DESCRIPTIVE.search(body) and \
+                not (m.group("suffix") == "集团" and len(body) > 6):
             add(start, m.end(), "Company", 0.6)
     person = pats["person"]
     assert isinstance(person, re.Pattern)

@@ -229,7 +229,7 @@ class Extractor:
             if shifted is None:
                 return []  # 阿里旗下核心电商业务: the argument is an unnamed part of 阿里
             index = shifted
-        if rule.expand:
+        if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else _COORDINATORS
             chain = self._coordinated(ctx.masked, index, other, connectors)
         else:

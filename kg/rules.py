@@ -29,7 +29,8 @@ true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
 ``confidence``, ``bind`` (a slot absent from the pattern bound to a fixed
 entity label, e.g. ``{"O": "微信"}`` for 入驻小程序, or to ``@recent:Class``, the
 latest mention of that class in this or the two sentences before: the
-implicit subject of 很快就被暂停服务), ``expand`` may also be a list of
+implicit subject of 很快就被暂停服务), ``expand`` may also be ``"object"`` or
+``"subject"`` (follow lists on that side only), or a list of
 connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_cues``
 (the modality tiers whose cue words apply: ownership is background, so a
 "据报道" in its sentence does not make it reported), and ``examples`` (``positive``: text with the expected
@@ -120,7 +121,7 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     emit: tuple[tuple[str | None, str | None, str | None, str | None], ...]
     mutual: bool = False
-    expand: bool | tuple[str, ...] = True
+    expand: bool | str | tuple[str, ...] = True
     status: str | None = None
     means: str | None = None
     modality: str | None = None
@@ -208,12 +209,21 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
     return Rule(
         id=obj["id"], predicate=obj["predicate"], patterns=patterns, emit=emit,  # type: ignore[arg-type]
         mutual=bool(obj.get("mutual", False)),
-        expand=tuple(obj["expand"]) if isinstance(obj.get("expand"), list) else bool(obj.get("expand", True)),
+        expand=_expand(obj.get("expand", True)),
         status=obj.get("status"), means=obj.get("means"), modality=obj.get("modality"),
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
         modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))), examples=obj.get("examples", {}), source=where,
     )
+
+
+def _expand(value: Any) -> bool | str | tuple[str, ...]:
+    """``expand``: true/false, "subject"/"object" (that side only), or a list of connector words."""
+    if isinstance(value, list):
+        return tuple(value)
+    if value in ("subject", "object"):
+        return str(value)
+    return bool(value)
 
 
 def load_rules(alphabet: TypeAlphabet, base: str | None = None) -> list[Rule]:

@@ -294,3 +294,61 @@ def test_ask_and_construct(store):
 
 def test_project_queries_dir_is_the_repo():
     assert queries.PROJECT_QUERIES_DIR == Path(__file__).resolve().parent.parent / "queries"
+
+
+# --------------------------------------------------------------------------- on a build of seeds/
+
+def _example_params(q) -> dict[str, str]:
+    import shlex
+
+    args = shlex.split(q.examples[0])
+    return dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a in ("--param", "-p"))
+
+
+def test_every_query_on_the_seeds_is_fast_and_says_something(seeds_store):
+    """Each saved query, with its first example's parameters, returns rows on the
+    seeds build, and its median time over 5 runs is small."""
+    import statistics
+
+    from kg.api import open as open_graph
+
+    graph = open_graph(seeds_store)
+    try:
+        resolve = graph.resolver()
+        for name, q in discover().items():
+            params = _example_params(q)
+            times = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                rows = run(graph.store, q, params, resolve=resolve).rows
+                times.append(time.perf_counter() - t0)
+            assert rows, (name, params)
+            assert statistics.median(times) < 0.5, (name, times)
+    finally:
+        graph.close()
+
+
+def test_ownership_uses_facts_and_gazetteer(seeds_store):
+    from kg.api import open as open_graph
+
+    with open_graph(seeds_store) as graph:
+        tencent = {r["ownedLabel"]: r for r in graph.query("tencent-ownership")}
+        # gazetteer only (ent:x kg:ownedBy ent:tencent) and transitive through it
+        assert tencent["微信"]["depth"] == 1 and tencent["视频号"]["parentLabel"] == "微信"
+        assert tencent["视频号"]["depth"] == 2
+        tree = graph.query("ownership-tree", root="ent:alibaba")
+        assert {"闲鱼", "淘宝", "淘宝特价版"} <= {r["ownedLabel"] for r in tree}
+
+
+def test_orders_without_object_and_target_filter(store, resolve):
+    q = load("orders-and-investigations")
+    rows = run(store, q, {}, resolve=resolve).rows
+    assert {(r["regulatorLabel"], r["predicate"], r["objectLabel"]) for r in rows} == {
+        ("工信部", "orders", "腾讯"), ("市场监管总局", "investigates", "美团")}
+    only = run(store, q, {"target": "美团"}, resolve=resolve).rows
+    assert [r["objectLabel"] for r in only] == ["美团"]
+
+
+def test_first_dates_ignore_undated_mentions(store, resolve):
+    rows = run(store, load("competitors"), {"entity": "拼多多"}, resolve=resolve).rows
+    assert [(r["competitorLabel"], r["firstDate"]) for r in rows] == [("淘宝特价版", "2020")]
