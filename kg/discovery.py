@@ -46,8 +46,21 @@ def _patterns(base: str | None) -> dict[str, re.Pattern[str] | dict[str, str]]:
         "quoted_before": re.compile(rf"[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}](?:的)?(?P<type>{type_alt})"),
         "quoted_after": re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         "company": re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)(?P<suffix>(?:{suffixes})+)") if suffixes else re.compile(r"(?!)"),
+        # 阿里旗下“快的”: a quoted name right after 旗下 is a product
+        "owned_quoted": re.compile(rf"旗下(?:的)?[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         "person": re.compile(rf"(?:{titles})(?:的)?(?P<name>{surname}[\u4e00-\u9fff]{{1,2}})") if titles else re.compile(r"(?!)"),
     }
+
+
+def _unknown_name(word: str) -> bool:
+    """A word the segmenter's dictionary does not know (or a Latin/number name): likely a name."""
+    import jieba
+
+    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or word.isdigit():
+        return False
+    if word.isascii():  # Keep, Soul: a capitalised word with small letters (not B2B, C2M, AI)
+        return word[0].isupper() and any(c.islower() for c in word)
+    return jieba.dt.FREQ.get(word, 0) == 0
 
 
 def _entity(label: str, type_name: str, confidence: float) -> Entity:
@@ -60,8 +73,12 @@ def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
-                      base: str | None = None) -> list[Mention]:
-    """Mentions of entities absent from the gazetteer (never overlapping ``known``)."""
+                      base: str | None = None, tokens: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """Mentions of entities absent from the gazetteer (never overlapping ``known``).
+
+    ``tokens`` are the (start, end) offsets of the segmenter's words; with them
+    an unknown word right before a type head (某某小程序, 某某App) is a name too.
+    """
     pats = _patterns(base)
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
@@ -93,6 +110,15 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and \
                 not (m.group("suffix") == "集团" and len(body) > 6):
             add(start, m.end(), "Company", 0.6)
+    owned = pats["owned_quoted"]
+    assert isinstance(owned, re.Pattern)
+    for m in owned.finditer(text):
+        add(m.start("name"), m.end("name"), "App", 0.6)
+    for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
+        head = text[h_start:h_end]
+        word = text[start:end]
+        if end == h_start and head in types and types[head] != "Company" and _unknown_name(word):
+            add(start, end, types[head], 0.5)
     person = pats["person"]
     assert isinstance(person, re.Pattern)
     for m in person.finditer(text):

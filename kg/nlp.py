@@ -81,7 +81,8 @@ class EntityTagger:
             if self.gazetteer.needs_context(span.text) and not _ambiguous_ok(text, span.start_char, span.end_char):
                 continue
             found.append(Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0))
-        found.extend(discover_mentions(text, found, self.gazetteer))
+        tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+        found.extend(discover_mentions(text, found, self.gazetteer, tokens=tokens))
         found.sort(key=lambda m: (m.start, -m.end))
         return _drop_overlaps(found)
 
