@@ -124,7 +124,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 # ------------------------------------------------------------------ queries
-def time_queries(store_path: Path, runs: int, slow_after: float = 5.0, timeout: float = 120) -> dict[str, Any]:
+def time_queries(store_path: Path, runs: int, slow_after: float = 5.0, timeout: float = 30) -> dict[str, Any]:
     from kg import queries
     from kg.lexicon import load_gazetteer
     from kg.store import open_store

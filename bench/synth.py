@@ -10,7 +10,8 @@ positions, …); one object in ten is a *discovered* entity minted from a pool o
 ``reports_metric`` has no object.  Dates are uniform over 2008–2024 (a third
 of them with day precision, a third year-month, a third year only); fines,
 investments and acquisitions carry an amount in CNY; modality follows roughly
-the corpus mix (70% asserted).  A fixed seed makes the file identical on every
+the corpus mix (70% asserted).  ``owns`` facts follow the gazetteer's
+``kg:ownedBy`` tree (a random ownership graph would be dense and cyclic).  A fixed seed makes the file identical on every
 run.  About 20 quads per fact: 5M triples ≈ 240k facts in 24k documents.
 """
 
@@ -56,6 +57,9 @@ def generate(path: str | Path, triples: int = 5_000_000, seed: int = 42) -> dict
     discovered = [Entity(ENT + "x-" + short_hash(f"synthetic {i}")[:12], f"合成实体{i}", "Company",
                          discovered=True, confidence=0.6) for i in range(5000)]
     predicates = sorted(PREDICATE_TABLE)
+    # Ownership follows the gazetteer's kg:ownedBy tree (owner → owned), as in real news:
+    # random owns edges between all entities would make kg:owns* paths a dense cyclic graph.
+    owned = [(gaz.entities[e.owner], e) for e in entities if e.owner and e.owner in gaz.entities]
 
     def pick(types: set[str] | None) -> Entity:
         if types:
@@ -77,7 +81,9 @@ def generate(path: str | Path, triples: int = 5_000_000, seed: int = 42) -> dict
                 pred = rng.choice(predicates)
                 subject = pick(_SUBJECT_TYPES.get(pred))
                 obj: Entity | None = None
-                if pred != "reports_metric":
+                if pred == "owns" and owned:
+                    subject, obj = rng.choice(owned)
+                elif pred != "reports_metric":
                     obj = rng.choice(discovered) if rng.random() < 0.1 else pick(_OBJECT_TYPES.get(pred))
                     if obj.iri == subject.iri:
                         obj = rng.choice(discovered)

@@ -239,7 +239,7 @@ def to_simplified(text: str) -> str:
 _CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》【】]"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
-_ADJ_PUNCT = re.compile(rf"(?<={_CJK_CHAR})[,;:?!]|[,;:?!](?={_CJK_CHAR})")
+_ADJ_PUNCT = re.compile(rf"(?<={_CJK_CHAR})[,;:?!]+|[,;:?!]+(?={_CJK_CHAR})")
 _IS_CJK = re.compile(_CJK_CHAR)
 
 
@@ -263,8 +263,18 @@ def normalize_punctuation(text: str) -> str:
     """
     if not _IS_CJK.search(text):
         return text
-    text = _PAREN_PAIR.sub(_full_paren, text)
-    return _ADJ_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
+    # A converted mark is itself full-width and may make its neighbour convertible
+    # ("(a)(b)阿"): a few passes make the result stable (cleaning clean text changes nothing).
+    for _ in range(4):
+        converted = _ADJ_PUNCT.sub(_full_run, _PAREN_PAIR.sub(_full_paren, text))
+        if converted == text:
+            break
+        text = converted
+    return text
+
+
+def _full_run(match: re.Match[str]) -> str:
+    return "".join(_HALF_TO_FULL[ch] for ch in match.group(0))
 
 
 def normalize_text(text: str, simplify: bool | None = None) -> str:

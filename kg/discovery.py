@@ -40,12 +40,16 @@ def _patterns(base: str | None) -> dict[str, re.Pattern[str] | dict[str, str]]:
     double = "|".join(re.escape(s) for s in words.get("surnames", ()) if len(s) == 2)
     surname = f"(?:{double}|[{surnames}])" if double else f"[{surnames}]"
     suffixes = "|".join(sorted(map(re.escape, words.get("company_suffixes", ())), key=len, reverse=True))
+    heads = "|".join(sorted(map(re.escape, words.get("regulator_heads", ())), key=len, reverse=True))
     return {
         "types": types,
         # 名为“X”的小程序 / 一款名为“X”的App / “X”小程序 / 小程序“X”
         "quoted_before": re.compile(rf"[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}](?:的)?(?P<type>{type_alt})"),
         "quoted_after": re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         "company": re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)(?P<suffix>(?:{suffixes})+)") if suffixes else re.compile(r"(?!)"),
+        # 北京市网信办, 上海市文化市场行政执法总队: a place and a regulator head
+        "regulator": re.compile(rf"(?:[\u4e00-\u9fff]{{2,5}}(?:省|市|自治区))?[\u4e00-\u9fff]{{0,5}}(?:市|区|县|省)"
+                                rf"(?:{heads})") if heads else re.compile(r"(?!)"),
         # 阿里旗下“快的”: a quoted name right after 旗下 is a product
         "owned_quoted": re.compile(rf"旗下(?:的)?[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         "person": re.compile(rf"(?:{titles})(?:的)?(?P<name>{surname}[\u4e00-\u9fff]{{1,2}})") if titles else re.compile(r"(?!)"),
@@ -80,6 +84,11 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     an unknown word right before a type head (某某小程序, 某某App) is a name too.
     """
     pats = _patterns(base)
+    regulator = pats["regulator"]
+    assert isinstance(regulator, re.Pattern)
+    local = [m.span() for m in regulator.finditer(text)]
+    # A local regulator's name swallows the national alias inside it (北京市网信办 ⊃ 网信办).
+    known = [k for k in known if not any(a <= k.start and k.end <= b and (a, b) != (k.start, k.end) for a, b in local)]
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
 
@@ -90,6 +99,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         taken.append((start, end))
         found.append(Mention(start, end, label, _entity(label, type_name, confidence), "discovered", confidence))
 
+    for start, end in local:
+        add(start, end, "Regulator", 0.7)
     types = pats["types"]
     assert isinstance(types, dict)
     for key in ("quoted_before", "quoted_after"):

@@ -27,7 +27,7 @@ from kg.timex import DateContext, TimeExpr
 from kg.wordlists import table, word_lists, word_map
 
 _COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
-_OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下")
+_OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下|系(?=[\ue000-\ue0ef])")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
 
 

@@ -248,18 +248,20 @@ def _decode_mixed_lines(data: bytes) -> tuple[str, str, str] | None:
     """Files glued together from UTF-8 and GB18030 parts: decode line by line.
 
     Only when every line decodes strictly as one or the other, some non-ASCII
-    lines are UTF-8, some need GB18030, and those read as plausible Chinese;
+    lines are UTF-8, some need GB18030, and both kinds read as plausible Chinese
+    (GBK bytes of 讯 are also valid UTF-8 for Ѷ);
     else ``None`` (a file that is all GB18030 is decoded whole further on).
     """
     lines = data.split(b"\n")
     out: list[str] = []
     gb_lines = 0
     gb_text: list[str] = []
-    utf8_non_ascii = 0
+    utf8_text: list[str] = []
     for line in lines:
         try:
             out.append(line.decode("utf-8"))
-            utf8_non_ascii += not line.isascii()
+            if not line.isascii():
+                utf8_text.append(out[-1])
             continue
         except UnicodeDecodeError:
             pass
@@ -270,7 +272,7 @@ def _decode_mixed_lines(data: bytes) -> tuple[str, str, str] | None:
         gb_lines += 1
         gb_text.append(text)
         out.append(text)
-    if not gb_lines or not utf8_non_ascii or plausibility("".join(gb_text)) < 0.75:
+    if not gb_lines or not utf8_text or min(plausibility("".join(gb_text)), plausibility("".join(utf8_text))) < 0.75:
         return None
     return "\n".join(out), "utf-8", f"mixed encodings ({gb_lines} line(s) decoded as GB18030)"
 
@@ -305,7 +307,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd")
     non_ascii = sum(1 for ch in loose if ch >= "\x80") or 1
-    if bad <= max(3, non_ascii // 200):
+    if bad <= max(3, non_ascii // 200) and bad / non_ascii < 0.1:  # a few bad bytes in real UTF-8
         return loose, "utf-8", f"{bad} invalid UTF-8 byte sequence(s) replaced"
     best: tuple[float, str, str] | None = None
     for encoding in ("gb18030", "big5hkscs"):

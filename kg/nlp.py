@@ -62,7 +62,10 @@ class EntityTagger:
         self.gazetteer = gazetteer or load_gazetteer(ontology_dir)
         _add_jieba_words(self.gazetteer.alias_index)
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        self.nlp.add_pipe("kg_gazetteer", config={"ontology_dir": ontology_dir})
+        ruler = self.nlp.add_pipe("kg_gazetteer", config={"ontology_dir": ontology_dir})
+        if gazetteer is not None:  # a given gazetteer (an ablated one, say) replaces the folder's
+            ruler.clear()
+            ruler.add_patterns([{"label": iri, "pattern": alias} for alias, iri in gazetteer.alias_index.items()])
         # Lines the tokenizer would otherwise fail on are far beyond any sentence.
         self.nlp.max_length = 100_000_000
 

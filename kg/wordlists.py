@@ -39,22 +39,34 @@ def _read_lines(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-@lru_cache(maxsize=8)
 def word_lists(base: str | None = None) -> dict[str, tuple[str, ...]]:
-    """Every ``words/*.txt`` list, by file stem."""
-    folder = ontology_dir(base) / "lexicon" / "words"
-    return {p.stem: tuple(dict.fromkeys(w for w, _ in _read_lines(p))) for p in sorted(folder.glob("*.txt"))}
+    """Every ``words/*.txt`` list, by file stem (cached per resolved folder)."""
+    return _word_lists(str(ontology_dir(base)))
+
+
+def word_map(name: str, base: str | None = None) -> dict[str, str]:
+    """The ``word => canonical`` mapping of ``words/NAME.txt``."""
+    return _word_map(name, str(ontology_dir(base)))
+
+
+def table(name: str, base: str | None = None) -> Any:
+    """The JSON mapping ``lexicon/NAME.json``."""
+    return _table(name, str(ontology_dir(base)))
+
+
+@lru_cache(maxsize=8)
+def _word_lists(folder: str) -> dict[str, tuple[str, ...]]:
+    words = Path(folder) / "lexicon" / "words"
+    return {p.stem: tuple(dict.fromkeys(w for w, _ in _read_lines(p))) for p in sorted(words.glob("*.txt"))}
 
 
 @lru_cache(maxsize=32)
-def word_map(name: str, base: str | None = None) -> dict[str, str]:
-    """The ``word => canonical`` mapping of ``words/NAME.txt``."""
-    path = ontology_dir(base) / "lexicon" / "words" / f"{name}.txt"
+def _word_map(name: str, folder: str) -> dict[str, str]:
+    path = Path(folder) / "lexicon" / "words" / f"{name}.txt"
     return dict(_read_lines(path)) if path.exists() else {}
 
 
 @lru_cache(maxsize=32)
-def table(name: str, base: str | None = None) -> Any:
-    """The JSON mapping ``lexicon/NAME.json``."""
-    path = ontology_dir(base) / "lexicon" / f"{name}.json"
+def _table(name: str, folder: str) -> Any:
+    path = Path(folder) / "lexicon" / f"{name}.json"
     return json.loads(path.read_text(encoding="utf-8"))
