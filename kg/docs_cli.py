@@ -30,11 +30,15 @@ can also come from `KG_STORE`, `KG_ENDPOINT` and `KG_UPDATE_ENDPOINT`.
 """
 
 
+#: Fixed layout so the reference never depends on the terminal or on who built the context.
+_FIXED: dict = {"terminal_width": 100, "max_content_width": 100, "help_option_names": ["-h", "--help"]}
+
+
 def _help(command: click.Command, name: str) -> str:
     from kg.cli import cli
 
-    parent = click.Context(cli, info_name="kg", terminal_width=100, max_content_width=100)
-    ctx = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100)
+    parent = click.Context(cli, info_name="kg", **_FIXED)
+    ctx = click.Context(command, info_name=name, parent=parent, **_FIXED)
     return command.get_help(ctx).rstrip()
 
 
@@ -49,7 +53,7 @@ def render() -> str:
     from kg.cli import cli
 
     parts = [HEADER]
-    top = click.Context(cli, info_name="kg", terminal_width=100, max_content_width=100)
+    top = click.Context(cli, info_name="kg", **_FIXED)
     parts.append("## kg\n\n```text\n" + cli.get_help(top).rstrip() + "\n```\n")
     for name, command in commands().items():
         parts.append(f"## kg {name}\n\n```text\n{_help(command, name)}\n```\n")

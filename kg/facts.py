@@ -27,47 +27,75 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
 EXTRA_COLUMNS: tuple[str, ...] = ("role", "metric", "means")
 COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
-# One query; the mandatory part first, every OPTIONAL block last (see DESIGN.md).
-# Entity lookups are nested inside the OPTIONAL that binds the entity: a
-# top-level OPTIONAL on an unbound ?o would match every entity.
+# Two queries instead of one (3-4× faster at scale): the facts with their own
+# attributes, then the labels, types and Wikidata ids of the entities they
+# mention, joined in Python.  Entity lookups as nested OPTIONALs of the fact
+# query were evaluated once per fact (and a top-level OPTIONAL on an unbound
+# ?o would match every entity).  The mandatory part comes first and every
+# OPTIONAL is inside the fact's own graph (see DESIGN.md).
 FACTS_QUERY = """
 SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
-       ?modality ?conf ?role ?metric ?means ?sLabel ?sType ?sQ ?oLabel ?oType ?oQ
+       ?modality ?conf ?role ?metric ?means
 WHERE {
   GRAPH ?g {
     ?e kg:predicate ?pred ;
        prov:wasDerivedFrom ?m .
     ?m kg:sentence ?sent ; kg:start ?start ; kg:end ?end ; kg:rule ?rule .
     ?g kg:sourceId ?src .
-  }
-  OPTIONAL { GRAPH ?g { ?g kg:docDate ?docDate } }
-  OPTIONAL { GRAPH ?g { ?e kg:date ?date } }
-  OPTIONAL { GRAPH ?g { ?e kg:amount ?amount } }
-  OPTIONAL { GRAPH ?g { ?e kg:unit ?unit } }
-  OPTIONAL { GRAPH ?g { ?e kg:status ?status } }
-  OPTIONAL { GRAPH ?g { ?e kg:modality ?modality } }
-  OPTIONAL { GRAPH ?g { ?e kg:confidence ?conf } }
-  OPTIONAL { GRAPH ?g { ?e kg:role ?role } }
-  OPTIONAL { GRAPH ?g { ?e kg:metric ?metric } }
-  OPTIONAL { GRAPH ?g { ?e kg:means ?means } }
-  OPTIONAL {
-    GRAPH ?g { ?e kg:subject ?s }
-    OPTIONAL { ?s skos:prefLabel ?sLabel FILTER(LANG(?sLabel) = "zh") }
-    OPTIONAL { ?s a ?sType FILTER(STRSTARTS(STR(?sType), STR(kg:))) }
-    OPTIONAL { ?s kg:wikidata ?sQ }
-  }
-  OPTIONAL {
-    GRAPH ?g { ?e kg:object ?o }
-    OPTIONAL { ?o skos:prefLabel ?oLabel FILTER(LANG(?oLabel) = "zh") }
-    OPTIONAL { ?o a ?oType FILTER(STRSTARTS(STR(?oType), STR(kg:))) }
-    OPTIONAL { ?o kg:wikidata ?oQ }
+    OPTIONAL { ?g kg:docDate ?docDate }
+    OPTIONAL { ?e kg:date ?date }
+    OPTIONAL { ?e kg:amount ?amount }
+    OPTIONAL { ?e kg:unit ?unit }
+    OPTIONAL { ?e kg:status ?status }
+    OPTIONAL { ?e kg:modality ?modality }
+    OPTIONAL { ?e kg:confidence ?conf }
+    OPTIONAL { ?e kg:role ?role }
+    OPTIONAL { ?e kg:metric ?metric }
+    OPTIONAL { ?e kg:means ?means }
+    OPTIONAL { ?e kg:subject ?s }
+    OPTIONAL { ?e kg:object ?o }
   }
 }
 """
 
+# Every value of the entity columns for the entities of the facts (?x bound by
+# VALUES for a few entities, else all subjects and objects).
+ENTITIES_QUERY = """
+SELECT ?x ?label ?type ?q WHERE {
+  %s
+  { ?x skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
+  UNION { ?x a ?type FILTER(STRSTARTS(STR(?type), STR(kg:))) }
+  UNION { ?x kg:wikidata ?q }
+}
+"""
+_ALL_ENTITIES = "{ SELECT DISTINCT ?x WHERE { GRAPH ?g { ?e kg:subject|kg:object ?x } } }"
+
 # Columns that may get several values per fact (labels, types of entities
 # described in several graphs): the smallest wins, so every store agrees.
 _MULTI = ("sLabel", "sType", "sQ", "oLabel", "oType", "oQ", "docDate")
+_ENTITY_COLUMNS = (("label", "Label"), ("type", "Type"), ("q", "Q"))
+
+
+def _entity_info(store: GraphStore, iris: set[str]) -> dict[str, dict[str, Any]]:
+    """IRI → {"label", "type", "q"}: the smallest (as N-Triples text) of each, as terms."""
+    if not iris:
+        return {}
+    if len(iris) <= 2000:
+        scope = "VALUES ?x { " + " ".join(f"<{i}>" for i in sorted(iris)) + " }"
+    else:
+        scope = _ALL_ENTITIES
+    raw = store.query(ENTITIES_QUERY % scope, raw=True)
+    assert isinstance(raw, list)
+    info: dict[str, dict[str, Any]] = {}
+    for r in raw:
+        d = info.setdefault(r["x"].value, {"label": None, "type": None, "q": None})
+        for key, _ in _ENTITY_COLUMNS:
+            new = r[key]
+            if new is not None:
+                old = d[key]
+                if old is None or str(new) < str(old):
+                    d[key] = new
+    return info
 
 
 def _number(term: Any) -> int | float | None:
@@ -110,12 +138,19 @@ def fact_rows(store: GraphStore, predicate: str | None = None,
         fid = r["e"].value
         known = by_fact.get(fid)
         if known is None:
-            by_fact[fid] = dict(r)
+            by_fact[fid] = r
             continue
-        for k in _MULTI:  # deterministic choice among several values
-            new, old = r[k], known[k]
-            if new is not None and (old is None or str(new) < str(old)):
-                known[k] = new
+        new, old = r["docDate"], known["docDate"]
+        if new is not None and (old is None or str(new) < str(old)):
+            known["docDate"] = new
+    entities = {t.value for r in by_fact.values() for t in (r["s"], r["o"]) if t is not None}
+    info = _entity_info(store, entities)
+    none = {"label": None, "type": None, "q": None}
+    for r in by_fact.values():
+        for side in ("s", "o"):
+            d = info.get(r[side].value, none) if r[side] is not None else none
+            for key, suffix in _ENTITY_COLUMNS:
+                r[side + suffix] = d[key]
 
     rows: list[dict[str, Any]] = []
     for fid, r in by_fact.items():

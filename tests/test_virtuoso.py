@@ -86,6 +86,7 @@ def embedded(tmp_path_factory) -> str:
 def test_build_and_compare_with_embedded(virtuoso, embedded, tmp_path):
     summary = api.build([SEEDS], endpoint=virtuoso)
     assert summary.written == summary.documents
-    compare_with_embedded(embedded, virtuoso, tmp_path, xfail=KNOWN)
+    # Virtuoso keeps its own system graphs (virtrdf:…) in the dataset: the triple count differs.
+    compare_with_embedded(embedded, virtuoso, tmp_path, xfail=KNOWN, stats_ignore=("triples",))
     again = api.build([SEEDS], endpoint=virtuoso)
     assert again.written == 0 and again.unchanged == again.documents
