@@ -61,12 +61,23 @@ def user_errors(func: F) -> F:
         except errors as exc:
             click.echo(f"kg: error: {_one_line(str(exc))}", err=True)
             sys.exit(1)
+        except BrokenPipeError:  # `kg facts | head`: the reader has gone, which is not an error
+            _silence_stdout()
+            sys.exit(0)
         except OSError as exc:  # the environment: unwritable store, full disk, a path that is a file …
             where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
             click.echo(f"kg: error: {_one_line(exc.strerror or str(exc))}{where}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _one_line(text: str) -> str:
