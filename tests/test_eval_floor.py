@@ -3,8 +3,9 @@
 The seeds are built once (``seeds_eval.seed_run``) into a temporary store with
 :func:`kg.api.build` and scored with :mod:`kg.evaluate` against
 ``../shared/gold/seeds.jsonl`` and ``aliases.json``.  The issue-2 floor must
-hold; the issue-3 targets are ``xfail(strict=False)`` until they are met (an
-XPASS then says a target is reached).  Every test prints what it measured.
+hold, and so must the issue-3 targets (micro F1 >= 0.85, every frequent
+predicate >= 0.70, dates >= 0.85, amounts >= 0.95, modality >= 0.85).  Every
+test prints what it measured.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pytest
 
 from seeds_eval import GOLD, emit, report_table, seeds_run  # noqa: F401  (fixture)
 
-ISSUE3 = pytest.mark.xfail(strict=False, reason="issue 3 target not met yet")
 
 
 def _gold_counts() -> dict[str, int]:
@@ -53,14 +53,12 @@ def test_floor_predicate_f1(seeds_run, predicate):
 
 
 # ------------------------------------------------------------------ issue 3: the targets
-@ISSUE3
 def test_target_micro_f1(seeds_run, capsys):
     micro = seeds_run.report.micro
     emit(capsys, f"issue-3 target micro F1 >= 0.85: measured {micro.f1:.3f}")
     assert micro.f1 >= 0.85, f"micro F1 {micro.f1:.3f} < 0.85"
 
 
-@ISSUE3
 @pytest.mark.parametrize("predicate", FREQUENT)
 def test_target_frequent_predicate_f1(seeds_run, predicate, capsys):
     score = seeds_run.report.by_predicate.get(predicate)
@@ -69,7 +67,6 @@ def test_target_frequent_predicate_f1(seeds_run, predicate, capsys):
     assert f1 >= 0.70, f"{predicate}: F1 {f1:.3f} < 0.70"
 
 
-@ISSUE3
 @pytest.mark.parametrize("detail, target", [("date", 0.85), ("amount", 0.95), ("modality", 0.85)])
 def test_target_detail_agreement(seeds_run, detail, target, capsys):
     agreement = getattr(seeds_run.report, detail)
