@@ -113,6 +113,7 @@ _MASTER = re.compile(
     r"(?:份|" + _DAY + r"[日号])(?:底|末|初|[上中下]旬)?)"
     r"|(?P<same>(?:同月|当月|本月)(?:\s*\d{1,2}\s*[日号]|" + _DAY + r"[日号])?(?:底|末|初|[上中下]旬)?)"
     r"|(?P<day>当天|当日|同日|同一天|次日|翌日|第二天|前一天|前一日)"
+    r"|(?P<relmonth>上个月|上月|下个月|下月|这个月)"
     r"|(?P<recent>近日|(?<![\d一二三四五六七八九十节生期末工假])日前|前几天|前些天|前些日子|近几天|这几天"
     r"|昨天|昨日|前天(?!猫)|今天|今日(?!头条))"
     r"|(?P<prior>此前)"
@@ -441,6 +442,15 @@ class DateContext:
             return _iso(self.article.year, self.article.month), False
         d = self.article - _dt.timedelta(days=off)
         return d.isoformat(), False
+
+    def _r_relmonth(self, text: str, norm: str, s: int) -> tuple[str | None, bool]:
+        """上个月 / 下个月 / 这个月: the month before, after or of the article."""
+        self.reset()
+        if self.article is None:
+            return None, False
+        step = -1 if text.startswith("上") else 1 if text.startswith("下") else 0
+        index = self.article.year * 12 + self.article.month - 1 + step
+        return _iso(index // 12, index % 12 + 1), False
 
     def _r_prior(self, text: str, norm: str, s: int) -> tuple[str | None, bool]:
         return None, False

@@ -129,7 +129,6 @@ def test_fine_amount_with_decimals(extractor):
     assert fine.date is None  # the sentence gives no date
 
 
-@pytest.mark.xfail(strict=False, reason="上个月 is not resolved (no date): expected the month before the article date")
 def test_fine_last_month(extractor):
     fine = the(extract(extractor, "上个月，市场监管总局对美团处以34.42亿元罚款。"), "市场监管总局", "fines", "美团")
     assert fine.date == "2021-05"
