@@ -41,6 +41,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg.models import Entity
 from kg.vocabulary import ENT, KG, OWL, RDF, RDFS, SKOS, WD
+from kg.wordlists import ontology_dir
 
 __all__ = [
     "Gazetteer",
@@ -133,14 +134,8 @@ class Gazetteer:
         return len(self.entities)
 
 
-def ontology_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The ontology folder: the argument, ``$KG_ONTOLOGY_DIR``, or ``ontology/`` beside the package."""
-    if override:
-        return Path(override)
-    env = os.environ.get("KG_ONTOLOGY_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "ontology"
+#: The ontology folder: the argument, ``$KG_ONTOLOGY_DIR``, or ``ontology/`` beside the package.
+ontology_path = ontology_dir
 
 
 def gazetteer_files(path: str | os.PathLike[str] | None = None) -> tuple[Path, list[Path]]:
