@@ -11,14 +11,16 @@ Order of the text normalisers (see :func:`normalize_text`):
 2. left-over HTML entities unescaped (``&nbsp;`` in scraped plain text);
 3. whitespace runs (incl. U+3000 and NBSP) collapsed to one space, ends stripped;
 4. Traditional → Simplified (OpenCC ``t2s``) when the paragraph looks Traditional;
-5. half-width ``, ; : ? ! ( )`` next to a Chinese character → full-width.
+5. ``...`` next to Chinese text → ``…``;
+6. half-width ``, ; : ? ! ( )`` next to a Chinese character → full-width, and a ``.``
+   that ends a Chinese sentence → ``。`` (:func:`normalize_punctuation`).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,61 +65,174 @@ def _is_caption_element(tag: str, attrib: dict[str, str]) -> bool:
     return any(c.lower() in CAPTION_CLASSES for c in classes)
 
 
+#: Page chrome: elements that are never article text (their whole subtree is dropped,
+#: unless it holds the article itself, see :class:`_ParagraphCollector`).
+CHROME_TAGS: frozenset[str] = frozenset(
+    """nav aside footer form dialog menu""".split()
+)
+#: Tokens of ``class``/``id`` (split at ``-``, ``_``, spaces and camelCase) that mark page chrome.
+CHROME_TOKENS: frozenset[str] = frozenset(
+    """comment comments commentlist reply replies share sharing sharebar related relate recommend
+    recommends recommended recommendation hot ad ads adv advert adverts advertise advertisement
+    adsbygoogle sponsor sponsored sponsors banner breadcrumb breadcrumbs crumbs footer nav navbar
+    navigation menu menus sidebar toolbar popup modal login signin subscribe""".split()
+)
+#: Tokens that make a class/id a layout wrapper, never chrome (``content-sidebar-wrap``, ``has-sidebar``).
+WRAPPER_TOKENS: frozenset[str] = frozenset("wrap wrapper container layout has with no without".split())
+#: ARIA roles of page chrome.
+CHROME_ROLES: frozenset[str] = frozenset(
+    "navigation banner contentinfo complementary search menu menubar toolbar dialog alertdialog".split()
+)
+#: class/id (lower case, ``_`` read as ``-``) containing one of these marks the article body.
+ARTICLE_BODY_MARKERS: tuple[str, ...] = (
+    "article-content", "articlecontent", "article-body", "articlebody", "post-content", "post-body",
+    "entry-content", "entry-body", "rich-media-content", "story-body",
+)
+#: class/id tokens that make a <header> the article's own header (kept).
+ARTICLE_HEADER_TOKENS: frozenset[str] = frozenset("article post entry title headline story news detail".split())
+#: The article body must hold at least this share of the remaining text to be kept alone.
+MIN_ARTICLE_SHARE = 0.2
+
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _tokens(value: str) -> set[str]:
+    return {t.lower() for t in _TOKEN_SPLIT.split(value) if t}
+
+
+def _is_article_body(tag: str, attrib: dict[str, str]) -> bool:
+    """<article>, itemprop=articleBody, or a class/id such as ``article-content``, ``rich_media_content``."""
+    if tag == "article" or attrib.get("itemprop", "").strip().lower() == "articlebody":
+        return True
+    names = (attrib.get("class", "") + " " + attrib.get("id", "")).lower().replace("_", "-")
+    return any(marker in names for marker in ARTICLE_BODY_MARKERS)
+
+
+def _is_chrome(tag: str, attrib: dict[str, str], in_article: bool) -> bool:
+    """Is this element page chrome: a menu, footer, comment widget, ad, share bar…?"""
+    if tag in CHROME_TAGS:
+        return True
+    if tag in {"html", "body", "main", "article"}:
+        return False
+    tokens = _tokens(attrib.get("class", "") + " " + attrib.get("id", ""))
+    if tag == "header":
+        return not in_article and not (tokens & ARTICLE_HEADER_TOKENS)
+    if attrib.get("role", "").strip().lower() in CHROME_ROLES:
+        return True
+    return bool(tokens & CHROME_TOKENS) and not (tokens & WRAPPER_TOKENS)
+
+
+class _Region:
+    """An element that is chrome or the article body; paragraphs remember the ones they are in."""
+
+    __slots__ = ("article", "holds_article", "parent")
+
+    def __init__(self, article: bool, parent: _Region | None) -> None:
+        self.article = article
+        self.holds_article = False  # a chrome element with the article inside is not dropped
+        self.parent = parent
+
+    def chain(self) -> Iterator[_Region]:
+        region: _Region | None = self
+        while region is not None:
+            yield region
+            region = region.parent
+
+
 class _ParagraphCollector:
-    """lxml parser target: builds paragraphs from SAX-like events, no tree, no recursion."""
+    """lxml parser target: builds paragraphs from SAX-like events, no tree, no recursion.
+
+    Text inside page chrome (:func:`_is_chrome`) and the article body (:func:`_is_article_body`)
+    is remembered with its region, and the choice is made at the end (:meth:`close`), when the
+    whole page is known:
+
+    * chrome is dropped, unless the article body is inside it (a page wrapped in one
+      ``<form>``, ``<div class="has-sidebar">``);
+    * when there is an article body outside chrome with at least :data:`MIN_ARTICLE_SHARE` of
+      the remaining text, only the text of article bodies is kept (page title lines, spam
+      headlines and link lists around it go);
+    * if nothing would be left, everything is kept (as before chrome removal existed).
+    """
 
     def __init__(self) -> None:
-        self.paragraphs: list[Paragraph] = []
-        self._buf: list[str] = []
+        # each paragraph: (segments, caption); a segment is [region or None, text pieces]
+        self.paragraphs: list[tuple[list[list], bool]] = []
+        self._segments: list[list] = []
         self._buf_caption = False
-        self._stack: list[tuple[str, bool, bool]] = []  # (tag, dropping, caption)
+        self._stack: list[tuple[str, bool, bool, bool]] = []  # (tag, dropping, caption, region pushed)
         self._drop_depth = 0
         self._caption_depth = 0
+        self._region: _Region | None = None
+        self._article_depth = 0
 
     def _flush(self) -> None:
-        text = "".join(self._buf)
-        if text.strip():
-            self.paragraphs.append((text, self._buf_caption))
-        self._buf = []
+        if any(piece.strip() for _, pieces in self._segments for piece in pieces):
+            self.paragraphs.append((self._segments, self._buf_caption))
+        self._segments = []
         self._buf_caption = False
 
     def start(self, tag: object, attrib: dict[str, str]) -> None:
         name = tag.lower() if isinstance(tag, str) else ""
         drop = name in DROP_TAGS
-        caption = _is_caption_element(name, dict(attrib)) if not drop else False
-        self._stack.append((name, drop, caption))
-        if drop:
-            self._drop_depth += 1
+        if drop or self._drop_depth:
+            self._stack.append((name, drop, False, False))
+            self._drop_depth += drop
             return
+        attrs = dict(attrib)
+        caption = _is_caption_element(name, attrs)
+        article = _is_article_body(name, attrs)
+        chrome = not article and _is_chrome(name, attrs, self._article_depth > 0)
+        region = article or chrome
         if name in BLOCK_TAGS or caption:
             self._flush()
-        elif name in CELL_TAGS and self._buf:
-            self._buf.append(" ")
+        elif name in CELL_TAGS and self._segments:
+            self._add(" ")
+        self._stack.append((name, False, caption, region))
         if caption:
             self._caption_depth += 1
+        if region:
+            self._region = _Region(article, self._region)
+            if article:
+                self._article_depth += 1
+                for outer in self._region.chain():
+                    if outer.holds_article:
+                        break
+                    outer.holds_article = True
 
     def end(self, tag: object) -> None:
         name = tag.lower() if isinstance(tag, str) else ""
         # pop up to the matching open element (lxml already balances, but be safe)
+        was_caption = False
         while self._stack:
-            open_name, drop, caption = self._stack.pop()
+            open_name, drop, caption, region = self._stack.pop()
             if drop:
                 self._drop_depth -= 1
             if caption:
                 self._caption_depth -= 1
+                was_caption = True
+            if region and self._region is not None:
+                if self._region.article:
+                    self._article_depth -= 1
+                self._region = self._region.parent
             if open_name == name:
                 break
         if self._drop_depth:
             return
-        if name in BLOCK_TAGS or name == "figcaption" or caption:
+        if name in BLOCK_TAGS or name == "figcaption" or was_caption:
             self._flush()
         elif name in CELL_TAGS:
-            self._buf.append(" ")
+            self._add(" ")
+
+    def _add(self, text: str) -> None:
+        if self._segments and self._segments[-1][0] is self._region:
+            self._segments[-1][1].append(text)
+        else:
+            self._segments.append([self._region, [text]])
 
     def data(self, text: str) -> None:
         if self._drop_depth or not text:
             return
-        self._buf.append(text)
+        self._add(text)
         if self._caption_depth and text.strip():
             self._buf_caption = True
 
@@ -126,7 +241,43 @@ class _ParagraphCollector:
 
     def close(self) -> list[Paragraph]:
         self._flush()
-        return self.paragraphs
+        return _choose_text(self.paragraphs)
+
+
+def _dropped(region: _Region | None) -> bool:
+    """Inside chrome that does not hold the article?"""
+    return region is not None and any(not r.article and not r.holds_article for r in region.chain())
+
+
+def _in_article(region: _Region | None, outside_chrome: bool) -> bool:
+    """Inside an article body (with ``outside_chrome``: one that is not itself inside chrome)?"""
+    chain = list(region.chain()) if region is not None else []
+    for index, r in enumerate(chain):
+        if r.article:
+            return not outside_chrome or all(outer.article for outer in chain[index:])
+    return False
+
+
+def _choose_text(paragraphs: list[tuple[list[list], bool]]) -> list[Paragraph]:
+    """Drop chrome; keep only the article body when there is one (see :class:`_ParagraphCollector`)."""
+    def text(segments: list[list], keep) -> str:
+        return "".join(piece for region, pieces in segments if keep(region) for piece in pieces)
+
+    def build(keep) -> list[Paragraph]:
+        out = []
+        for segments, caption in paragraphs:
+            joined = text(segments, keep)
+            if joined.strip():
+                out.append((joined, caption))
+        return out
+
+    no_chrome = build(lambda r: not _dropped(r))
+    article = (build(lambda r: not _dropped(r) and _in_article(r, True))
+               or build(lambda r: not _dropped(r) and _in_article(r, False)))
+    size = sum(len(t.strip()) for t, _ in no_chrome)
+    if article and sum(len(t.strip()) for t, _ in article) >= MIN_ARTICLE_SHARE * size:
+        return article
+    return no_chrome or build(lambda r: True)
 
 
 def html_to_paragraphs(markup: str) -> list[Paragraph]:
@@ -134,8 +285,11 @@ def html_to_paragraphs(markup: str) -> list[Paragraph]:
 
     Inline tags are joined without spaces (36kr puts ``<a>`` inside words), block
     tags break paragraphs, script/style/iframe… are dropped, entities unescaped,
-    whitespace collapsed, empty paragraphs dropped.  Event-driven (lxml parser
-    target), so truncated HTML, unclosed tags and 10,000 nested ``<div>`` are fine.
+    whitespace collapsed, empty paragraphs dropped.  Page chrome (menus, footers, ads,
+    comment widgets, share bars…) is dropped and, when the page marks its article body
+    (``<article>``, ``itemprop=articleBody``, ``article-content``…), only that is kept
+    (see :class:`_ParagraphCollector`).  Event-driven (lxml parser target), so truncated
+    HTML, unclosed tags and 10,000 nested ``<div>`` are fine.
     """
     if not markup or not markup.strip():
         return []
@@ -240,6 +394,12 @@ _CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’�
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
 _ADJ_PUNCT = re.compile(rf"(?<={_CJK_CHAR})[,;:?!]+|[,;:?!]+(?={_CJK_CHAR})")
+# A "." that ends a Chinese sentence: after a Chinese character, a full-width mark or a
+# per cent sign, and not followed by a letter or another dot (1688.com, 微信.AI, 4557.12,
+# U.S., "..." stay; "颓势.2021年" and "33.1%.据" end a sentence).
+_HALF_STOP = re.compile(rf"(?:(?<={_CJK_CHAR})|(?<=[%‰]))\.(?![A-Za-z.．])")
+# "..." (or more) next to Chinese text is an ellipsis.
+_DOTS = re.compile(rf"(?<={_CJK_CHAR})\s?\.{{3,}}|\.{{3,}}(?=\s?{_CJK_CHAR})")
 _IS_CJK = re.compile(_CJK_CHAR)
 
 
@@ -254,8 +414,17 @@ def _full_paren(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+def normalize_ellipsis(text: str) -> str:
+    """``...`` (three or more dots) next to Chinese text → ``…``, so that no dot of it becomes ``。``."""
+    return _DOTS.sub("…", text) if "..." in text else text
+
+
 def normalize_punctuation(text: str) -> str:
-    """Half-width ``, ; : ? ! ( )`` next to a Chinese character → full-width.
+    """Half-width ``, ; : ? ! ( )`` next to a Chinese character → full-width; ``.`` after one → ``。``.
+
+    A ``.`` becomes ``。`` only after a Chinese character, a full-width mark or ``%`` and
+    when no letter or dot follows (``被罚.随后``, ``颓势.2021年``, ``33.1%.`` end a sentence;
+    ``4557.12``, ``BABA.HK``, ``1688.com``, ``U.S.``, ``1.章`` and ``...`` do not).
 
     Length-preserving (one character for one), so offsets never move.  Digits,
     decimal points, URLs and tickers are untouched (``4557.12亿``, ``BABA.HK``,
@@ -267,6 +436,7 @@ def normalize_punctuation(text: str) -> str:
     # ("(a)(b)阿"): a few passes make the result stable (cleaning clean text changes nothing).
     for _ in range(4):
         converted = _ADJ_PUNCT.sub(_full_run, _PAREN_PAIR.sub(_full_paren, text))
+        converted = _HALF_STOP.sub("。", converted)
         if converted == text:
             break
         text = converted
@@ -291,7 +461,7 @@ def normalize_text(text: str, simplify: bool | None = None) -> str:
         text = to_simplified(text)
     elif simplify and _CJK.search(text):
         text = _t2s().convert(text)
-    return normalize_punctuation(text)
+    return normalize_punctuation(normalize_ellipsis(text))
 
 
 def document_looks_traditional(texts: Iterable[str]) -> bool:

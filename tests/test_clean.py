@@ -186,3 +186,105 @@ def test_cleaners_never_raise(text):
 def test_html_soup_never_raises(parts):
     for para, _ in clean.html_to_paragraphs("".join(parts)):
         assert para == para.strip()
+
+
+# ---------------------------------------------------------------- page chrome (issue 3)
+ARTICLE = "<p>阿里巴巴与腾讯考虑互相开放生态系统。</p><p>闲鱼也向微信提交了小程序申请。</p>"
+BODY = ["阿里巴巴与腾讯考虑互相开放生态系统。", "闲鱼也向微信提交了小程序申请。"]
+
+
+def test_chrome_elements_dropped():
+    html = (
+        '<header class="site-header"><a>首页</a></header><nav><a>阿里巴巴</a></nav>'
+        f'<div class="main">{ARTICLE}</div>'
+        '<aside>相关阅读</aside><form><textarea>说点什么</textarea><button>发表评论</button></form>'
+        '<footer><p>Copyright 版权所有</p></footer>'
+    )
+    assert texts(clean.html_to_paragraphs(html)) == BODY
+
+
+def test_chrome_classes_ids_and_roles_dropped():
+    html = (
+        '<div class="ad ad-banner">腾讯云限时1折</div><div id="hot_news"><p>微信屏蔽抖音</p></div>'
+        f'<div class="content">{ARTICLE}</div>'
+        '<section class="comments" id="comment-widget"><p>微信早就该屏蔽淘宝了。</p></section>'
+        '<div class="commentList"><p>评论</p></div><ul class="share-bar"><li>微博</li></ul>'
+        '<div role="navigation">导航</div><div class="breadcrumb">首页 &gt; 科技</div>'
+    )
+    assert texts(clean.html_to_paragraphs(html)) == BODY
+
+
+def test_content_like_classes_are_not_chrome():
+    # tokens are whole words: "header", "loader", "addr", "shadow" are not chrome tokens
+    for cls in ("post-body", "article", "content", "text-remarks", "img_wrapper", "shadow", "address",
+                "content-sidebar-wrap", "has-sidebar", "main-container"):
+        html = f'<div class="{cls}">{ARTICLE}</div>'
+        assert texts(clean.html_to_paragraphs(html)) == BODY, cls
+
+
+def test_article_subtree_kept_alone():
+    html = (
+        '<div class="spam-title"><h2>【重磅】腾讯封杀阿里巴巴</h2></div><div class="page">'
+        f'<article class="post"><header><h1>标题</h1></header>{ARTICLE}<footer>分享</footer></article>'
+        '<div class="list"><p>淘宝屏蔽百度搜索</p></div></div>'
+    )
+    assert texts(clean.html_to_paragraphs(html)) == ["标题", *BODY]
+    for attrs in ('itemprop="articleBody"', 'class="rich_media_content"', 'id="article_body"',
+                  'class="entry-content clearfix"'):
+        html = f'<div><p>站点标语</p><div {attrs}>{ARTICLE}</div><p>热门文章列表</p></div>'
+        assert texts(clean.html_to_paragraphs(html)) == BODY, attrs
+
+
+def test_article_inside_chrome_is_not_lost():
+    # a whole page wrapped in one <form> (ASP.NET) or a chrome-looking wrapper
+    for outer in ('<form id="aspnetForm">', '<div class="sidebar-layout-x">', '<div class="nav-content">'):
+        tag = outer[1:outer.index(" ")]
+        html = f'{outer}<nav>菜单</nav><article>{ARTICLE}</article></{tag}>'
+        assert texts(clean.html_to_paragraphs(html)) == BODY, outer
+
+
+def test_related_article_cards_in_sidebar_are_not_the_article():
+    html = (f'<article class="story">{ARTICLE}</article>'
+            '<aside class="sidebar"><article><p>阿里巴巴收购饿了么。</p></article></aside>')
+    assert texts(clean.html_to_paragraphs(html)) == BODY
+
+
+def test_small_article_card_does_not_hide_the_text():
+    body = "<p>" + "阿里巴巴与腾讯考虑互相开放生态系统。" * 5 + "</p>"
+    html = f'<div>{body}</div><article><p>卡片</p></article>'
+    assert texts(clean.html_to_paragraphs(html)) == ["阿里巴巴与腾讯考虑互相开放生态系统。" * 5, "卡片"]
+
+
+def test_inline_chrome_does_not_split_a_paragraph():
+    html = '<p>阿里巴巴<span class="ad">广告</span>与腾讯合作。</p>'
+    assert texts(clean.html_to_paragraphs(html)) == ["阿里巴巴与腾讯合作。"]
+
+
+def test_page_of_only_chrome_keeps_its_text():
+    assert texts(clean.html_to_paragraphs("<footer><p>只有页脚的文本。</p></footer>")) == ["只有页脚的文本。"]
+
+
+def test_spam_headlines_and_comment_chrome_are_boilerplate():
+    rules = clean.load_boilerplate()
+    for line in ("【重磅】腾讯封杀阿里巴巴全部链接？微信屏蔽淘宝内幕曝光，点击领取红包！", "微信屏蔽淘宝内幕曝光",
+                 "震惊！阿里巴巴竟然这样做", "阿里腾讯开战了？？？", "真的吗？假的吗？谁知道？",
+                 "网友评论（128）", "赞(32)", "回复"):
+        assert rules.is_boilerplate(line), line
+    for line in ("“十万火急”！全市场都在焦急等待！", "【环球网科技综合报道】阿里巴巴宣布与腾讯合作。",
+                 "阿里巴巴被曝光违规，市场监管总局介入调查。", "支付宝宣布接入微信支付？官方辟谣",
+                 "又一个阿里小程序闯关微信！ _淘宝特价版+1688_双线反攻！"):
+        assert not rules.is_boilerplate(line), line
+
+
+# ---------------------------------------------------------------- half-width full stop
+def test_half_width_full_stop_after_chinese():
+    assert clean.normalize_punctuation("阿里巴巴被罚.随后腾讯回应.") == "阿里巴巴被罚。随后腾讯回应。"
+    assert clean.normalize_punctuation("颓势.2021年1月,份额33.1%.据") == "颓势。2021年1月，份额33.1%。据"
+    assert clean.normalize_punctuation("好的.”他说(BABA).阿里") == "好的。”他说（BABA）。阿里"
+
+
+def test_dots_that_are_not_full_stops():
+    text = "营收4557.12亿元，股价BABA.HK，见1688.com，美国U.S.经济，第1.章，微信.AI"
+    assert clean.normalize_punctuation(text) == text
+    assert clean.normalize_text("他说...然后走了") == "他说…然后走了"
+    assert clean.normalize_text("等等......好") == "等等…好"

@@ -197,8 +197,6 @@ def _from_junk(sentence: str) -> bool:
     return any(core in p or p in sentence for p in pieces)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 3 target not met yet: the spam title line and the comment widget "
-                   "give facts (19 extra facts from the junk over 5 seeds, measured when this test was written)")
 def test_page_junk_adds_no_facts(junk_builds, seeds_run, capsys):
     baseline, wrapped = junk_builds
     base_keys, junk_by_key = fact_keys(baseline), _facts_by_key(wrapped)
@@ -268,11 +266,7 @@ def test_punctuation_width_gives_the_same_facts(seeds_run, punctuation_builds, p
                               f" lost:\n{_describe(clean - changed)}\n extra:\n{_describe(changed - clean)}")
 
 
-_HALF_DOT = pytest.mark.xfail(strict=False, reason="a half-width '.' after Chinese text does not end a sentence, so "
-                              "sentences merge and dates/modality cues leak into the neighbour sentence")
-
-
-@pytest.mark.parametrize("prefix", [pytest.param("000", marks=_HALF_DOT), pytest.param("003", marks=_HALF_DOT), "002"])
+@pytest.mark.parametrize("prefix", ["000", "003", "002"])
 def test_punctuation_width_keeps_dates_and_modality(seeds_run, punctuation_builds, prefix):
     name = _seed(prefix).name
     before = [f for f in seeds_run.facts if Path(str(f["source"])).name == name]

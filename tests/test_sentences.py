@@ -87,3 +87,11 @@ def test_offsets_always_match(text):
 def test_arbitrary_paragraphs_never_raise(text, paragraphs):
     for s in split_sentences(text, paragraphs):
         assert text[s.start:s.end] == s.text
+
+
+def test_half_width_full_stops_split_after_cleaning():
+    from kg.clean import normalize_text
+
+    text = normalize_text("闲鱼正在寻求微信小程序的合作.4月7日,闲鱼也向微信提交了小程序申请.访问1688.com看看.")
+    assert split_text(text) == ["闲鱼正在寻求微信小程序的合作。", "4月7日，闲鱼也向微信提交了小程序申请。",
+                                "访问1688.com看看。"]
