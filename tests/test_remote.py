@@ -116,7 +116,7 @@ def compare_with_embedded(embedded: str, endpoint: str, tmp_path: Path, xfail: d
             params = query_params(saved)
             want = queries.run(local, saved, params, resolve=resolve_l).rows
             try:
-                got = queries.run(remote, saved, params, resolve=resolve_r, timeout=30).rows
+                got = queries.run(remote, saved, params, resolve=resolve_r, timeout=5 if name in xfail else 30).rows
             except queries.QueryError as exc:
                 if name not in xfail:
                     failures.append(f"{name}: {exc}")

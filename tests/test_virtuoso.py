@@ -28,6 +28,10 @@ KNOWN = {
     "alibaba-ownership": "Virtuoso 7.2 evaluates joined kg:owns* property paths differently",
     "tencent-ownership": "Virtuoso 7.2 evaluates joined kg:owns* property paths differently",
     "ownership-tree": "Virtuoso 7.2 evaluates joined kg:owns* property paths differently",
+    "applications-outcome": "GROUP_CONCAT order is implementation-defined (same rows otherwise)",
+    "competitors": "GROUP_CONCAT order is implementation-defined (same rows otherwise)",
+    "single-source-facts": "GROUP_CONCAT order is implementation-defined",
+    "facts-between": "Virtuoso 7.2 returns 2 of the 4 rows (one direction of the UNION only)",
 }
 
 INI = """[Database]
