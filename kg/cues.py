@@ -1,0 +1,115 @@
+"""The words around a match: modality, status, means, date and amount.
+
+Cue words are data (``ontology/lexicon/modality.json``, ``status.json``,
+``means.json``, ``metric_kinds.json``, ``words/metric.txt``); this module
+only knows where each kind of cue counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.quantity import Quantity
+from kg.rules import Rule
+from kg.timex import TimeExpr
+from kg.wordlists import table, word_map
+
+
+class Cues:
+    """The cue tables of one ontology folder."""
+
+    def __init__(self, base: str | None = None) -> None:
+        self.base = base
+        self.modality_cues = table("modality", base)
+        self.means_cues = table("means", base)
+        self.status_cues = table("status", base)
+        self.metric_kinds = table("metric_kinds", base)
+        self.metric_names = word_map("metric", base)
+
+    def modality(self, text: str, match: re.Match[str], trigger: tuple[int, int], rule: Rule) -> str:
+        """hypothetical > negated > planned > reported > asserted, each cue in its scope."""
+        subject = match.start("S") if "S" in match.re.groupindex and match.group("S") is not None else None
+        starts = [match.start(g) for g in match.re.groupindex if g != "T" and match.group(g) is not None
+                  and match.start(g) < trigger[0]]
+        if subject is not None and subject < trigger[0]:
+            near_start = subject + 1
+        elif subject is not None:
+            near_start = max(0, trigger[0] - 6)
+        else:
+            near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
+        near_start = min(near_start, max(0, trigger[0] - 3)) if trigger[0] - near_start < 3 else near_start
+        scopes = {
+            "sentence": text[:trigger[0]],
+            "near": text[near_start:trigger[0]],
+            "after": text[trigger[1]:],
+            "trigger": text[trigger[0]:trigger[1]],
+            "all": text,
+        }
+        for modality in rule.modality_cues:
+            spec = self.modality_cues.get(modality, {})
+            exceptions = spec.get("except", [])
+            for scope, words in spec.items():
+                if scope == "except":
+                    continue
+                region = scopes[scope]
+                for word in exceptions:
+                    region = region.replace(word, "\u3000" * len(word))
+                if any(w in region for w in words):
+                    return modality
+        return "asserted"
+
+    def status(self, text: str, rule: Rule) -> str | None:
+        if rule.predicate not in self.status_cues.get("predicates", []):
+            return rule.status
+        for status, words in self.status_cues.get("cues", []):
+            if any(w in text for w in words):
+                return status
+        return rule.status
+
+    def means(self, text: str, rule: Rule, trigger: tuple[int, int]) -> str | None:
+        if rule.predicate not in ("blocks", "unblocks"):
+            return None
+        for means, words in self.means_cues:
+            if any(w in text for w in words):
+                return means
+        return None
+
+    def metric_fits(self, name: str | None, quantity: Quantity | None) -> bool:
+        """A metric needs an amount of its kind: users for 月活, money for 营收, a share for 市场份额."""
+        if quantity is None or quantity.kind == "other":
+            return False
+        kinds = self.metric_kinds.get(name or "")
+        return kinds is None or quantity.kind in kinds
+
+    def metric(self, surface: str | None, text: str, match: re.Match[str]) -> str | None:
+        """Normalise a metric word (``words/metric.txt``); 小程序 just before it makes it a mini-program metric."""
+        if not surface:
+            return None
+        names = self.metric_names
+        name = names.get(surface, surface)
+        if "小程序" in text[max(0, match.start() - 10):match.end()]:
+            prefixed = "小程序" + name
+            if prefixed in names.values():
+                return prefixed
+        return name
+
+
+def pick_date(times: Sequence[TimeExpr], trigger_start: int) -> str | None:
+    """The date nearest before the trigger in the sentence, else the first one after it."""
+    valued = [t for t in times if t.value]
+    before = [t for t in valued if t.start <= trigger_start]
+    if before:
+        return before[-1].value
+    return valued[0].value if valued else None
+
+
+def pick_amount(quantities: Sequence[Quantity], trigger_start: int, spec: str) -> Quantity | None:
+    """``spec`` is ``money``, ``ratio``, ``count`` or ``any``, optionally ``_last``: the first (or last)
+    amount of that kind after the trigger, else of the whole sentence."""
+    kind, _, which = spec.partition("_")
+    wanted = [q for q in quantities if kind in ("any", q.kind)]
+    after = [q for q in wanted if q.start >= trigger_start] or wanted
+    if not after:
+        return None
+    return after[-1] if which == "last" else after[0]

@@ -1,0 +1,193 @@
+"""Masked sentences: what extraction rules match against.
+
+Every entity mention of a sentence is replaced by one private-use character
+standing for its class (amounts by another), parenthetical asides disappear,
+and the mapping back to the sentence is kept. This module also knows how names
+are coordinated (盒马、菜鸟和饿了么), how an owner's slot moves to what it
+owns (阿里旗下“快的”), and which of several matches of one trigger to keep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.coref import Reference
+from kg.models import Entity, Mention, Sentence
+from kg.quantity import Quantity
+from kg.rules import PAIR_CHAR, QUANTITY_CHAR, TypeAlphabet
+from kg.timex import TimeExpr
+
+COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
+_OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下|系(?=[\ue000-\ue0ef])")
+_ASIDE = re.compile(r"（[^（）]{0,40}）")
+
+
+@lru_cache(maxsize=8)
+def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for what may stand between two coordinated names (right of one, left of the other)."""
+    words = "|".join(re.escape(c) for c in sorted(connectors, key=len, reverse=True) if c)
+    if connectors == ("",):
+        return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
+    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})|){'' if '' in connectors else '(?!)'}[“\"「《]?"
+    return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
+
+
+def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
+    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments."""
+    asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
+    if not asides:
+        return list(mentions)
+    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
+
+
+def nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
+                     valid: Callable[[re.Match[str]], bool] = lambda m: True) -> list[re.Match[str]]:
+    """Every valid match of a rule's patterns; of matches sharing a trigger only the shortest (nearest slots)."""
+    best: dict[int, re.Match[str]] = {}
+    for pattern in patterns:
+        pos = 0
+        while pos <= len(text):
+            match = pattern.search(text, pos)
+            if match is None:
+                break
+            pos = match.start() + 1
+            if not valid(match):
+                continue
+            key = match.start("T") if "T" in pattern.groupindex and match.group("T") is not None else match.start()
+            old = best.get(key)
+            if old is None or closeness(match) < closeness(old):
+                best[key] = match
+    return [best[k] for k in sorted(best)]
+
+
+def closeness(match: re.Match[str]) -> tuple[int, int]:
+    """Rank matches of one trigger: the subject nearest the trigger first, then the shortest."""
+    groups = match.re.groupindex
+    if "S" in groups and "T" in groups and match.group("S") is not None and match.group("T") is not None \
+            and match.start("S") < match.start("T"):
+        return match.start("T") - match.start("S"), match.end() - match.start()
+    return 0, match.end() - match.start()
+
+
+def distinct(masked: Masked, match: re.Match[str]) -> bool:
+    """A match whose subject and object name the same entity (新浪微博 … 在微博) is no match."""
+    if "S" not in match.re.groupindex or "O" not in match.re.groupindex:
+        return True
+    if match.group("S") is None or match.group("O") is None:
+        return True
+    s, o = masked.slots.get(match.start("S"), ()), masked.slots.get(match.start("O"), ())
+    return not (len(s) == 1 and len(o) == 1 and s[0].iri == o[0].iri)
+
+
+@dataclass
+class Masked:
+    """A sentence with its mentions replaced by placeholder characters."""
+
+    text: str  # the masked string
+    slots: dict[int, tuple[Entity, ...]] = field(default_factory=dict)  # masked index → entities
+    confidence: dict[int, float] = field(default_factory=dict)
+    quantities: dict[int, Quantity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What the rules see of one sentence."""
+
+    sentence: Sentence
+    masked: Masked
+    times: tuple[TimeExpr, ...]
+    quantities: tuple[Quantity, ...]
+    masked_to_text: tuple[int, ...]  # masked index → offset in the sentence text
+    recent: tuple[Mention, ...] = ()  # mentions of this and the two sentences before, in order
+
+
+def mask_sentence(sentence: Sentence, here: Sequence[Mention], refs: Sequence[Reference],
+                  quantities: Sequence[Quantity], times: Sequence[TimeExpr], alphabet: TypeAlphabet,
+                  suffixes: Sequence[str] = (), recent: Sequence[Mention] = ()) -> SentenceContext:
+    """Replace mentions, references and amounts by placeholders; drop asides.
+
+    A mention that ends with a visible suffix (微信小程序) keeps the suffix as
+    text after its placeholder, so rules can tell the platform from the app.
+    """
+    items: list[tuple[int, int, str, tuple[Entity, ...] | Quantity, float]] = []
+    for m in here:
+        end = m.end - sentence.start
+        for suffix in suffixes:
+            if m.text.endswith(suffix) and len(m.text) > len(suffix) and m.entity.type != "MiniProgram":
+                end -= len(suffix)
+                break
+        items.append((m.start - sentence.start, end, alphabet.char(m.entity.type),
+                      (m.entity,), m.confidence))
+    for r in refs:
+        char = PAIR_CHAR if len(r.entities) == 2 else alphabet.char(r.entities[0].type)
+        items.append((r.start - sentence.start, r.end - sentence.start, char, r.entities, 0.7))
+    for q in quantities:
+        items.append((q.start, q.end, QUANTITY_CHAR, q, 1.0))
+    for aside in _ASIDE.finditer(sentence.text):  # （BABA.HK）, （小程序、视频号带货等）: invisible to rules
+        if not any(aside.start() <= q.start < aside.end() for q in quantities) and \
+                not any(aside.start() <= r.start - sentence.start < aside.end() for r in refs):
+            items.append((aside.start(), aside.end(), "", None, 1.0))
+    items.sort(key=lambda x: (x[0], -x[1]))
+    text = sentence.text
+    out: list[str] = []
+    back: list[int] = []
+    masked = Masked("")
+    pos = 0
+    for start, end, char, payload, conf in items:
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        back.extend(range(pos, start))
+        if payload is None:  # an aside: dropped from the masked text
+            pos = end
+            continue
+        index = len(back)
+        out.append(char)
+        back.append(start)
+        if isinstance(payload, Quantity):
+            masked.quantities[index] = payload
+        else:
+            masked.slots[index] = payload
+            masked.confidence[index] = conf
+        pos = end
+    out.append(text[pos:])
+    back.extend(range(pos, len(text)))
+    masked.text = "".join(out)
+    return SentenceContext(sentence, masked, tuple(times), tuple(quantities), tuple(back),
+                           tuple(list(recent) + [m for m in here]))
+
+
+def owned_member(masked: Masked, index: int) -> int | None:
+    """``阿里旗下“快的”``: a slot on the owner moves to what it owns (None: an unnamed part)."""
+    m = _OWNED_AFTER.match(masked.text, index + 1)
+    if not m:
+        return index
+    if m.end() < len(masked.text) and m.end() in masked.slots:
+        return m.end()
+    return None
+
+
+def coordinated(masked: Masked, index: int, stop: int | None | set[int],
+                 connectors: Sequence[str] = COORDINATORS) -> list[int]:
+    """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
+
+    Quotes around the names and ``等<noun>`` before a connector are allowed:
+    “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手.
+    """
+    stops = stop if isinstance(stop, set) else {stop}
+    right, left = _coordination_patterns(tuple(connectors))
+    chain = [index]
+    here = index
+    while (m := right.match(masked.text, here + 1)) and m.end() in masked.slots and m.end() not in stops \
+            and len(masked.slots[m.end()]) == 1:
+        here = m.end()
+        chain.append(here)
+    here = index
+    while here > 0 and (m := left.search(masked.text, 0, here)) and m.start() - 1 in masked.slots \
+            and m.start() - 1 not in stops and len(masked.slots[m.start() - 1]) == 1:
+        here = m.start() - 1
+        chain.append(here)
+    return sorted(chain)
