@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+SNAPSHOT: Path | None = None  # a frozen copy of kg/, ontology/ and queries/ (see snapshot())
 
 CORPUS = Path("/work/shared/corpora/sina-news-2018/articles.jsonl")
 PARAMS = {"entity": "阿里巴巴", "a": "阿里巴巴", "b": "腾讯", "root": "阿里巴巴"}
@@ -81,9 +81,12 @@ def _tree_rss(root: int) -> int:
 def run_child(args: list[str]) -> dict[str, Any]:
     """Run ``bench/_child.py ARGS``; its JSON output plus wall time and peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    cmd = [sys.executable, str(Path(__file__).with_name("_child.py")), *args]
+    assert SNAPSHOT is not None
+    cmd = [sys.executable, str(SNAPSHOT / "_child.py"), *args]
+    env = {**os.environ, "PYTHONPATH": str(SNAPSHOT)}
+    env.pop("KG_ONTOLOGY_DIR", None)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=SNAPSHOT, env=env)
     peak = [0]
     done = threading.Event()
 
@@ -107,6 +110,22 @@ def run_child(args: list[str]) -> dict[str, Any]:
     # it only grows, so it is exact when this child is the largest so far.
     result["peak_rss_process_mb"] = after / 1024 if after > before else None
     return result
+
+
+def snapshot(work: Path) -> Path:
+    """Copy the code, ontology and queries into ``work``: every measurement of the run
+    uses the same extractor even while people edit the tree (an edited rule file
+    changes the extractor fingerprint and would turn a no-change rebuild into a full one)."""
+    global SNAPSHOT
+    snap = work / "snapshot"
+    shutil.rmtree(snap, ignore_errors=True)
+    for name in ("kg", "ontology", "queries"):
+        shutil.copytree(ROOT / name, snap / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(BENCH / "_child.py", snap / "_child.py")
+    shutil.copy(BENCH / "synth.py", snap / "synth.py")
+    sys.path.insert(0, str(snap))
+    SNAPSHOT = snap
+    return snap
 
 
 def du(path: Path) -> int:
@@ -188,11 +207,14 @@ def main() -> None:
     work = a.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    snapshot(work)
+    os.environ.pop("KG_ONTOLOGY_DIR", None)
     res: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "settings": {"corpus": str(a.corpus), "limit": limit, "synthetic_triples": synthetic, "runs": runs,
                      "quick": a.quick},
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average_at_start": os.getloadavg(),
     }
     try:
         # The input: the corpus (or its first lines) and a copy with 1% of the documents changed.
@@ -289,6 +311,7 @@ def main() -> None:
             del G
         res["exports"] = exports
     finally:
+        res["load_average_at_end"] = os.getloadavg()
         res["total_seconds"] = time.perf_counter() - started
         a.output.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n")
         if not a.keep and a.workdir is None:

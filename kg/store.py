@@ -538,7 +538,7 @@ class EmbeddedStore(GraphStore):
             try:
                 box["result"] = self._collect(self._run(sparql, bindings), raw, deadline)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-                box["error"] = exc
+                box["error"] = exc.with_traceback(None)  # frees the solutions in this thread (pyo3 unsendable)
 
         worker = threading.Thread(target=work, daemon=True, name="kg-query")
         worker.start()

@@ -62,3 +62,40 @@ def test_a_build_after_load_skips_everything_and_trig_loads_too(tmp_path):
     # Loading the same file again replaces its graphs instead of duplicating them.
     run("load", str(part), "--store", str(tmp_path / "again.db"))
     assert comparable(tmp_path / "again.db") == comparable(tmp_path / "kg.db")
+
+
+def test_jobs_2_builds_the_same_store_and_skips_unchanged(tmp_path):
+    from kg import api
+
+    one = api.build([SEEDS], str(tmp_path / "one.db"), jobs=1)
+    two = api.build([SEEDS], str(tmp_path / "two.db"), jobs=2)
+    assert (one.written, one.facts, one.sentences, one.entities) == (two.written, two.facts, two.sentences,
+                                                                      two.entities)
+    assert comparable(tmp_path / "one.db") == comparable(tmp_path / "two.db")
+    again = api.build([SEEDS], str(tmp_path / "two.db"), jobs=2)
+    assert again.written == 0 and again.unchanged == again.documents
+
+
+def test_bounded_window_keeps_order(monkeypatch):
+    """Results come back in input order, and the input is read lazily (never drained ahead)."""
+    from kg import api
+    from kg.models import Document
+
+    monkeypatch.setattr(api, "_init_worker", lambda base, fingerprint=None: None)
+    monkeypatch.setattr(api, "_extract_many", _fake_many)
+    pulled = []
+
+    def docs():
+        for i in range(200):
+            pulled.append(i)
+            yield Document(id=str(i), text="x" * i)
+
+    out = []
+    for item in api._extracted(docs(), 2, None, "f"):
+        out.append(item)
+        assert len(pulled) - len(out) <= 2 * api._WINDOW * api._CHUNK + api._CHUNK
+    assert out == list(range(200))
+
+
+def _fake_many(chunk):
+    return [int(d.id) for d in chunk]

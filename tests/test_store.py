@@ -272,3 +272,47 @@ def test_remote_without_gsp_falls_back_to_update(oxigraph_server):
     assert remote.gsp is None
     assert remote.document_hashes() == {"a": "v2"}
     assert remote.stats()["mentions"] == 1
+
+
+# ------------------------------------------------------- N-Quads batches (kg build)
+def nq_batch(doc_id: str, version: str, n: int = 2):
+    from pyoxigraph import RdfFormat, serialize
+
+    doc_id, graph, quads = doc_batch(doc_id, version, n)
+    return doc_id, graph, serialize(quads, format=RdfFormat.N_QUADS), quads
+
+
+def test_replace_documents_nquads_fresh_and_changed(tmp_path):
+    with open_store(str(tmp_path / "kg.db")) as store:
+        a1, b1 = nq_batch("a", "v1", 3), nq_batch("b", "v1")
+        store.replace_documents_nquads([a1[:3], b1[:3]])
+        assert graph_quads(store, "a") == set(a1[3])
+        a2, c1 = nq_batch("a", "v2", 1), nq_batch("c", "v1")
+        store.replace_documents_nquads([a2[:3], c1[:3]])  # one changed, one new, one batch
+        assert graph_quads(store, "a") == set(a2[3])
+        assert graph_quads(store, "b") == set(b1[3])
+        assert graph_quads(store, "c") == set(c1[3])
+        assert store.document_hashes() == {"a": "v2", "b": "v1", "c": "v1"}
+
+
+def test_nquads_to_ntriples_keeps_objects_that_name_the_graph():
+    from kg.store import _nq_to_nt
+
+    g = "https://w3id.org/kg/doc/x"
+    data = f"<{g}> <p> <{g}> <{g}> .\n<s> <p> \"<{g}> .\" <{g}> .\n".encode()
+    assert _nq_to_nt(g, data) == f"<{g}> <p> <{g}> .\n<s> <p> \"<{g}> .\" .\n".encode()
+
+
+def test_remote_nquads_batches_match_embedded(tmp_path, oxigraph_server):
+    remote = open_store(endpoint=oxigraph_server + "/query")
+    local = open_store(str(tmp_path / "kg.db"))
+    for batch in ([nq_batch("a", "v1", 3)[:3]], [nq_batch("a", "v2", 1)[:3], nq_batch("b", "v1")[:3]]):
+        remote.replace_documents_nquads(batch)
+        local.replace_documents_nquads(batch)
+    assert remote.document_hashes() == local.document_hashes() == {"a": "v2", "b": "v1"}
+    assert remote.triple_count() == local.triple_count()
+    remote.gsp = None  # the SPARQL UPDATE path
+    remote.replace_documents_nquads([nq_batch("b", "v3", 4)[:3]])
+    local.replace_documents_nquads([nq_batch("b", "v3", 4)[:3]])
+    assert remote.triple_count() == local.triple_count()
+    local.close()
