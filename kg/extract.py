@@ -96,6 +96,8 @@ class Extractor:
                             word_lists(self.base).get("visible_suffixes", ()), recent)
         seen: set[tuple] = set()
         for rule in self.rules:
+            if rule.triggers is not None and not rule.triggers.search(sentence.text):
+                continue
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
                     key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,

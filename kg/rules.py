@@ -133,6 +133,9 @@ class Rule:
     modality_cues: tuple[str, ...] = ("hypothetical", "negated", "planned", "reported")
     examples: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
+    #: The trigger words of every pattern, when they can be read off the patterns: a sentence
+    #: without any of them cannot match, so the rule is skipped there (None: always try).
+    triggers: re.Pattern[str] | None = None
 
 
 def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
@@ -213,8 +216,37 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         status=obj.get("status"), means=obj.get("means"), modality=obj.get("modality"),
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
-        modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))), examples=obj.get("examples", {}), source=where,
+        modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))),
+        examples=obj.get("examples", {}), source=where, triggers=trigger_words(texts, lists),
     )
+
+
+_EXPLICIT_TRIGGER = re.compile(r"\(\?P<T>([^()\[\]\\?*+{}.^$]*)\)")
+
+
+def trigger_words(texts: Iterable[str], lists: Mapping[str, Iterable[str]]) -> re.Pattern[str] | None:
+    """A regex of every literal trigger word of the patterns (``(?P<T>a|b)`` or the first ``@list``).
+
+    None when some pattern's trigger is not a plain list of words: that rule always runs.
+    """
+    words: set[str] = set()
+    for text in texts:
+        explicit = _EXPLICIT_TRIGGER.search(text)
+        if explicit:
+            for word in explicit.group(1).split("|"):
+                found = _LIST.fullmatch(word)
+                words.update(lists.get(found.group(1), ()) if found else [word])
+            continue
+        if "(?P<T>" in text:
+            return None
+        first = _LIST.search(text)
+        if not first:
+            return None
+        words.update(lists.get(first.group(1), ()))
+    words.discard("")
+    if not words:
+        return None
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 def _expand(value: Any) -> bool | str | tuple[str, ...]:
