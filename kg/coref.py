@@ -43,6 +43,11 @@ def _word_pattern(base: str | None) -> tuple[re.Pattern[str], dict]:
     return re.compile(alt), words
 
 
+def coref_words(base: str | None = None) -> list[str]:
+    """Every referring word of ``coref.json``."""
+    return list(_word_pattern(base)[1])
+
+
 def resolve_references(text: str, offset: int, here: Sequence[Mention], previous: Sequence[Mention],
                        is_a: Callable[[str, str], bool], base: str | None = None) -> list[Reference]:
     """References inside the sentence ``text`` (starting at document ``offset``)."""

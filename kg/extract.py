@@ -10,12 +10,13 @@ amount. All of those words are data under ``ontology/lexicon/``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from kg.coref import resolve_references
+from kg.coref import coref_words, resolve_references
 from kg.cues import Cues, pick_amount, pick_date
 from kg.lexicon import Gazetteer
 from kg.masking import (COORDINATORS, SentenceContext, coordinated, distinct, mask_sentence, nearest_matches,
@@ -45,7 +46,13 @@ class Extractor:
         self.rules: tuple[Rule, ...] = cached_rules(key, ontology_dir)
         self.base = ontology_dir
         self.cues = _cues(ontology_dir)
+        lists = word_lists(ontology_dir)
+        self.visible_suffixes = lists.get("visible_suffixes", ())
+        self.continuation = lists.get("continuation", ())
         self.last_sentence_count = 0
+        self.any_trigger = _union([r.triggers for r in self.rules])
+        recent_rules = [r.triggers for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
+        self.needs_context = _union(recent_rules + [re.compile("|".join(map(re.escape, coref_words(ontology_dir))))])
 
     # ---- documents -------------------------------------------------------
     def extract(self, doc: Document) -> list[EventFact]:
@@ -55,7 +62,7 @@ class Extractor:
     def iter_facts(self, doc: Document) -> Iterator[EventFact]:
         sentences = split_sentences(doc.text, doc.paragraphs, doc.captions)
         self.last_sentence_count = len(sentences)
-        mentions = self.tagger.mentions(doc.text)
+        mentions = self._tag(doc.text, sentences)
         dates = DateContext(doc.date)
         previous: list[Mention] = []
         recent: list[list[Mention]] = []
@@ -79,9 +86,28 @@ class Extractor:
             if here:
                 previous = here
 
+    def _tag(self, text: str, sentences: Sequence[Sentence]) -> list[Mention]:
+        """Entity mentions of the sentences a rule could fire in, and of the two before each when
+        a reference (其, 双方) or an implicit argument may need them; segmentation is the costly
+        step, and most sentences of a news article hold no trigger word at all."""
+        if self.any_trigger is None:
+            return self.tagger.mentions(text)
+        wanted: set[int] = set()
+        for i, sentence in enumerate(sentences):
+            if self.any_trigger.search(sentence.text):
+                wanted.add(i)
+                if self.needs_context is None or self.needs_context.search(sentence.text):
+                    wanted.update((i - 1, i - 2))
+        mentions: list[Mention] = []
+        for first, last in _runs(sorted(i for i in wanted if 0 <= i < len(sentences))):
+            start, end = sentences[first].start, sentences[last].end
+            mentions.extend(dataclasses.replace(m, start=m.start + start, end=m.end + start)
+                            for m in self.tagger.mentions(text[start:end]))
+        return mentions
+
     def _continues(self, text: str) -> bool:
         """Does the sentence go on with the time of the one before (随后, 当时, 很快 …)?"""
-        return any(cue in text for cue in word_lists(self.base).get("continuation", ()))
+        return any(cue in text for cue in self.continuation)
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
@@ -92,8 +118,7 @@ class Extractor:
                                   self.alphabet.is_a, self.base)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
-        ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet,
-                            word_lists(self.base).get("visible_suffixes", ()), recent)
+        ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)
         seen: set[tuple] = set()
         for rule in self.rules:
             if rule.triggers is not None and not rule.triggers.search(sentence.text):
@@ -214,6 +239,25 @@ def _quantity(ctx: SentenceContext, match: re.Match[str], slot: str) -> Quantity
     """The amount standing in slot ``slot`` of a match (None unless it is a real amount)."""
     q = ctx.masked.quantities.get(match.start(slot)) if slot in match.re.groupindex and match.group(slot) else None
     return q if q is not None and q.kind != "other" else None
+
+
+def _union(patterns: Sequence[re.Pattern[str] | None]) -> re.Pattern[str] | None:
+    """One regex for all of ``patterns`` (None if any is None: then everything must be read)."""
+    if not patterns or any(p is None for p in patterns):
+        return None
+    return re.compile("|".join(p.pattern for p in patterns if p is not None))
+
+
+def _runs(indexes: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive runs of sorted indexes as (first, last)."""
+    run: list[int] = []
+    for i in indexes:
+        if run and i != run[-1] + 1:
+            yield run[0], run[-1]
+            run = []
+        run.append(i)
+    if run:
+        yield run[0], run[-1]
 
 
 def _slot_index(match: re.Match[str], name: str | None) -> int | None:

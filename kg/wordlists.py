@@ -24,7 +24,10 @@ def ontology_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("KG_ONTOLOGY_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "ontology"
+    return _BUNDLED
+
+
+_BUNDLED = Path(__file__).resolve().parent.parent / "ontology"
 
 
 def _read_lines(path: Path) -> list[tuple[str, str]]:
