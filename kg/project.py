@@ -63,9 +63,8 @@ PREFIX kg: <https://w3id.org/kg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?fact ?predicate ?subject ?object ?date ?amount ?unit ?status ?modality
        ?role ?metric ?means ?confidence ?source ?docDate
-WHERE {
-  ?fact kg:predicate ?predicate ;
-        prov:wasDerivedFrom/kg:document ?doc .
+WHERE { GRAPH ?doc {
+  ?fact kg:predicate ?predicate .
   ?doc kg:sourceId ?source .
   OPTIONAL { ?fact kg:subject ?subject }
   OPTIONAL { ?fact kg:object ?object }
@@ -79,7 +78,7 @@ WHERE {
   OPTIONAL { ?fact kg:means ?means }
   OPTIONAL { ?fact kg:confidence ?confidence }
   OPTIONAL { ?doc kg:docDate ?docDate }
-}
+} }
 """
 
 ENTITIES_SPARQL = """
