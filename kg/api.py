@@ -63,9 +63,9 @@ def extractor_fingerprint(base: str | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-def stored_hash(doc: Document, fingerprint: str) -> str:
+def stored_hash(content_hash: str, fingerprint: str) -> str:
     """The hash stored with a document: its content and the extractor that read it."""
-    return f"{doc.content_hash}:{fingerprint}"
+    return f"{content_hash}:{fingerprint}"
 
 
 def load_static_graphs(store: GraphStore, base: str | None = None) -> None:
@@ -119,7 +119,7 @@ def _extract_one(doc: Document) -> _Extracted:
 
     extractor = _worker_state["extractor"]
     facts = extractor.extract(doc)
-    stamped = _with_hash(doc, stored_hash(doc, _worker_state["fingerprint"]))
+    stamped = _with_hash(doc, stored_hash(doc.content_hash, _worker_state["fingerprint"]))
     data = serialize(document_quads(stamped, facts), format=RdfFormat.N_QUADS) or b""
     entities = tuple(sorted({e.iri for f in facts for e in (f.subject, f.object) if e is not None}))
     return _Extracted(doc.id, doc_iri(doc.id), data, extractor.last_sentence_count, len(facts),
@@ -197,9 +197,12 @@ def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | Non
         known = graph.document_hashes()
 
         def todo() -> Iterator[Document]:
-            for doc in iter_documents(paths, on_error=report):
+            def stored(doc_id: str, content_hash: str) -> bool:
+                return known.get(doc_id) == stored_hash(content_hash, fingerprint)
+
+            for doc in iter_documents(paths, on_error=report, unchanged=stored):
                 summary.documents += 1
-                if known.get(doc.id) == stored_hash(doc, fingerprint):
+                if known.get(doc.id) == stored_hash(doc.content_hash, fingerprint):
                     summary.unchanged += 1
                     if on_progress:
                         on_progress(summary)

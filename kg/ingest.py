@@ -75,6 +75,8 @@ class _Context:
     source_path: str | None
     report: ErrorHandler
     warnings: list[str] = field(default_factory=list)
+    #: ``unchanged(doc_id, content_hash)``: True skips cleaning (a rebuild of a stored document)
+    unchanged: Callable[[str, str], bool] | None = None
 
     def warn(self, reason: str) -> None:
         self.report(self.where, "warning: " + reason)
@@ -556,7 +558,16 @@ _URL = re.compile(r"^https?://\S+$", re.I)
 
 
 def _build_document(parsed: _Parsed, ctx: _Context, content_hash: str) -> Document:
-    """Clean the paragraphs, compute offsets and metadata; SkipDocument when nothing is left."""
+    """Clean the paragraphs, compute offsets and metadata; SkipDocument when nothing is left.
+
+    A document the caller already has (``ctx.unchanged``) comes back uncleaned: only its id
+    and content hash, which is all a rebuild needs to skip it.
+    """
+    early_url = _as_text(_first(parsed.meta, "url", "link", "source_url", "canonical_url"))
+    early_id = early_url if early_url and _URL.match(early_url) else ctx.doc_id
+    if ctx.unchanged is not None and ctx.unchanged(early_id, content_hash):
+        return Document(id=early_id, text="", content_hash=content_hash, source_path=ctx.source_path,
+                        format=parsed.fmt)
     simplify = True if clean.document_looks_traditional(p for p, _ in parsed.paragraphs) else None
     paragraphs = clean.clean_paragraphs(parsed.paragraphs, simplify=simplify)
     if not paragraphs:
@@ -628,7 +639,7 @@ def _documents_from_json_line(raw: bytes, number: int, ctx: _Context) -> Iterato
     if not line.strip():
         return
     where = f"{ctx.where}:{number}"
-    line_ctx = _Context(where, ctx.doc_id, ctx.source_path, ctx.report)
+    line_ctx = _Context(where, ctx.doc_id, ctx.source_path, ctx.report, unchanged=ctx.unchanged)
     try:
         try:
             text = line.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -728,7 +739,8 @@ def _documents_from_json(loaded: Any, data: bytes, ctx: _Context) -> Iterator[Do
     if not isinstance(loaded, list):
         raise SkipDocument("JSON is neither an object nor an array of objects")
     for number, obj in enumerate(loaded, 1):
-        item_ctx = _Context(f"{ctx.where}[{number}]", _json_line_id(ctx.doc_id, obj, number), ctx.source_path, ctx.report)
+        item_ctx = _Context(f"{ctx.where}[{number}]", _json_line_id(ctx.doc_id, obj, number), ctx.source_path,
+                            ctx.report, unchanged=ctx.unchanged)
         try:
             raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
             yield _build_document(_json_article(obj, "json"), item_ctx, _sha256(raw))
@@ -830,11 +842,11 @@ def _ignore(_where: str, _reason: str) -> None:
     return None
 
 
-def _documents_from_path(path: str, arg_root: str | None, root: str | None,
-                         report: ErrorHandler) -> Iterator[Document]:
+def _documents_from_path(path: str, arg_root: str | None, root: str | None, report: ErrorHandler,
+                         unchanged: Callable[[str, str], bool] | None = None) -> Iterator[Document]:
     """All documents of one file (or stdin), reporting instead of raising."""
     doc_id = "-" if path == "-" else _relative_id(path, arg_root, root)
-    ctx = _Context(path, doc_id, None if path == "-" else path, report)
+    ctx = _Context(path, doc_id, None if path == "-" else path, report, unchanged=unchanged)
     try:
         if path == "-":
             yield from _documents_from_stream(sys.stdin.buffer, ctx)
@@ -857,13 +869,16 @@ def iter_documents(
     paths: Iterable[str],
     on_error: ErrorHandler | None = None,
     root: str | None = None,
+    unchanged: Callable[[str, str], bool] | None = None,
 ) -> Iterator[Document]:
     """Yield a cleaned :class:`Document` for every article under ``paths``.
 
     ``paths`` are files, folders (recursive, sorted, hidden entries skipped),
     globs, or ``-`` for stdin.  Streams: one file in memory at a time, JSONL line
     by line.  Problems go to ``on_error(where, reason)``; nothing is raised for
-    bad input.  See the module docstring for ids and reasons.
+    bad input.  See the module docstring for ids and reasons.  ``unchanged(id,
+    content_hash)`` lets a rebuild skip the cleaning of documents it already has:
+    those come back with empty text and their content hash.
     """
     report = on_error if on_error is not None else _ignore
     seen_dirs: set[str] = set()
@@ -875,7 +890,7 @@ def iter_documents(
                 if real in seen_files:
                     continue
                 seen_files.add(real)
-            yield from _documents_from_path(path, arg_root, root, report)
+            yield from _documents_from_path(path, arg_root, root, report, unchanged)
 
 
 def ingest_text(text: str, doc_id: str = "-", on_error: ErrorHandler | None = None) -> Document | None:

@@ -409,3 +409,19 @@ def test_utf16_without_bom(tmp_path):
     docs, errors = ingest(tmp_path / "u16.txt")
     assert docs[0].text == "Alibaba and Tencent\n阿里巴巴与腾讯合作。"
     assert errors.skipped() == []
+
+
+def test_unchanged_documents_are_not_cleaned(tmp_path):
+    """A rebuild passes ``unchanged``: known documents come back with their hash and no text."""
+    from kg.ingest import iter_documents
+
+    lines = ['{"id": 1, "title": "甲", "content": "阿里巴巴今天发布了新产品。"}',
+             '{"id": 2, "title": "乙", "content": "腾讯今天发布了新产品。"}']
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    full = list(iter_documents([str(path)]))
+    known = {full[0].id: full[0].content_hash}
+    again = list(iter_documents([str(path)], unchanged=lambda i, h: known.get(i) == h))
+    assert [d.id for d in again] == [d.id for d in full]
+    assert again[0].text == "" and again[0].content_hash == full[0].content_hash
+    assert again[1].text == full[1].text and again[1] == full[1]
