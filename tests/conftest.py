@@ -155,6 +155,14 @@ EXPECTED_EDGES = 15
 EXPECTED_NODES = len({e.iri for _, fs in fixture_documents() for f in fs for e in (f.subject, f.object) if e})
 
 
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """The hand-made fixture graph in an on-disk store (one per test module)."""
+    s = fixture_store(tmp_path_factory.mktemp("kg") / "kg.db")
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def seeds_store(tmp_path_factory) -> str:
     """The path of a store built from ``seeds/`` (once per test session)."""

@@ -17,17 +17,10 @@ from lxml import etree
 
 from kg.export import GEXF_NS, export_graph, export_rdf, strip_xml_invalid
 from kg.project import to_networkx
-from conftest import BAD, BAD_LABEL, fixture_store
+from conftest import BAD, BAD_LABEL
 
 JS_DIR = Path(__file__).parent / "js"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = fixture_store(tmp_path_factory.mktemp("kg") / "kg.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

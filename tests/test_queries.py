@@ -35,13 +35,6 @@ class Gazetteer:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = fixture_store(tmp_path_factory.mktemp("kg") / "kg.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
 def resolve(store):
     return label_resolver(store, Gazetteer())
 
