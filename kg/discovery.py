@@ -129,7 +129,9 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     pats = _patterns(base)
     local = [m.span() for m in pats.regulator.finditer(text)]
     compounds = _compounds(text, known, pats, gazetteer)
-    known = _swallowed(known, local + compounds)
+    quoted = [(m.start("list") + q.start(), m.start("list") + q.end()) for m in pats.quoted_list.finditer(text)
+              for q in re.finditer(_NAME, m.group("list"))]  # “京东购物”小程序: a quoted name beats the 京东 inside it
+    known = _swallowed(known, local + compounds + quoted)
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
 
