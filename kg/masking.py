@@ -45,7 +45,8 @@ def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Ment
 
 def nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
                      valid: Callable[[re.Match[str]], bool] = lambda m: True) -> list[re.Match[str]]:
-    """Every valid match of a rule's patterns; of matches sharing a trigger only the shortest (nearest slots)."""
+    """Every valid match of a rule's patterns; of matches sharing a trigger only the nearest one,
+    and none whose trigger lies inside another match's longer trigger."""
     best: dict[int, re.Match[str]] = {}
     for pattern in patterns:
         pos = 0
@@ -60,7 +61,19 @@ def nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
             old = best.get(key)
             if old is None or closeness(match) < closeness(old):
                 best[key] = match
-    return [best[k] for k in sorted(best)]
+    kept = [best[k] for k in sorted(best)]
+    return [m for m in kept if not any(_inside(_trigger(m), _trigger(o)) for o in kept if o is not m)]
+
+
+def _trigger(match: re.Match[str]) -> tuple[int, int]:
+    if "T" in match.re.groupindex and match.group("T") is not None:
+        return match.span("T")
+    return match.span()
+
+
+def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Is span ``a`` strictly inside span ``b`` (活跃用户 inside 月活跃用户)?"""
+    return b[0] <= a[0] and a[1] <= b[1] and a != b
 
 
 def closeness(match: re.Match[str]) -> tuple[int, int]:
