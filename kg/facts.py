@@ -14,7 +14,7 @@ from pyoxigraph import Literal
 
 from kg.models import SYMMETRIC_PREDICATES
 from kg.store import GraphStore, to_python
-from kg.vocabulary import KG
+from kg.vocabulary import KG, optional_details
 
 __all__ = ["COLUMNS", "CONTRACT_COLUMNS", "EXTRA_COLUMNS", "FACTS_QUERY", "fact_rows", "merge_rows",
            "rows_columns"]
@@ -35,7 +35,7 @@ COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 # OPTIONAL is inside the fact's own graph (see DESIGN.md).
 FACTS_QUERY = """
 SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
-       ?modality ?conf ?role ?metric ?means
+       ?modality ?confidence ?role ?metric ?means
 WHERE {
   GRAPH ?g {
     ?e kg:predicate ?pred ;
@@ -43,15 +43,7 @@ WHERE {
     ?m kg:sentence ?sent ; kg:start ?start ; kg:end ?end ; kg:rule ?rule .
     ?g kg:sourceId ?src .
     OPTIONAL { ?g kg:docDate ?docDate }
-    OPTIONAL { ?e kg:date ?date }
-    OPTIONAL { ?e kg:amount ?amount }
-    OPTIONAL { ?e kg:unit ?unit }
-    OPTIONAL { ?e kg:status ?status }
-    OPTIONAL { ?e kg:modality ?modality }
-    OPTIONAL { ?e kg:confidence ?conf }
-    OPTIONAL { ?e kg:role ?role }
-    OPTIONAL { ?e kg:metric ?metric }
-    OPTIONAL { ?e kg:means ?means }
+""" + optional_details("?e") + """
     OPTIONAL { ?e kg:subject ?s }
     OPTIONAL { ?e kg:object ?o }
   }
@@ -171,7 +163,7 @@ def fact_rows(store: GraphStore, predicate: str | None = None,
             "unit": py["unit"],
             "status": py["status"],
             "modality": py["modality"] or "asserted",
-            "confidence": float(py["conf"]) if py["conf"] is not None else None,
+            "confidence": float(py["confidence"]) if py["confidence"] is not None else None,
             "source": py["src"],
             "doc_date": py["docDate"],
             "sentence": py["sent"],

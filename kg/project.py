@@ -54,7 +54,7 @@ import networkx as nx
 
 from kg.models import SYMMETRIC_PREDICATES
 from kg.queries import select
-from kg.vocabulary import KG, PREDICATE_TABLE
+from kg.vocabulary import FACT_DETAILS, KG, PREDICATE_TABLE, optional_details
 
 __all__ = ["FACTS_SPARQL", "ENTITIES_SPARQL", "date_interval", "fact_groups", "to_networkx"]
 
@@ -66,17 +66,7 @@ SELECT ?fact ?predicate ?subject ?object ?date ?amount ?unit ?status ?modality
 WHERE { GRAPH ?doc {
   ?fact kg:predicate ?predicate .
   ?doc kg:sourceId ?source .
-  OPTIONAL { ?fact kg:subject ?subject }
-  OPTIONAL { ?fact kg:object ?object }
-  OPTIONAL { ?fact kg:date ?date }
-  OPTIONAL { ?fact kg:amount ?amount }
-  OPTIONAL { ?fact kg:unit ?unit }
-  OPTIONAL { ?fact kg:status ?status }
-  OPTIONAL { ?fact kg:modality ?modality }
-  OPTIONAL { ?fact kg:role ?role }
-  OPTIONAL { ?fact kg:metric ?metric }
-  OPTIONAL { ?fact kg:means ?means }
-  OPTIONAL { ?fact kg:confidence ?confidence }
+""" + optional_details("?fact", ("subject", "object") + FACT_DETAILS, "  ") + """
   OPTIONAL { ?doc kg:docDate ?docDate }
 } }
 """

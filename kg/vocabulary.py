@@ -66,3 +66,13 @@ def doc_iri(doc_id: str) -> str:
 def discovered_entity_iri(label: str) -> str:
     """The minted IRI of an entity found in text but absent from the gazetteer."""
     return ENT + "x-" + short_hash(label, length=12)
+
+
+#: The optional attributes of an event node (SPARQL variables carry the same names).
+FACT_DETAILS: tuple[str, ...] = ("date", "amount", "unit", "status", "modality", "confidence", "role", "metric",
+                                 "means")
+
+
+def optional_details(node: str, names: tuple[str, ...] = FACT_DETAILS, indent: str = "    ") -> str:
+    """``OPTIONAL { ?e kg:date ?date }`` … one line per attribute, for the fact queries."""
+    return "\n".join(f"{indent}OPTIONAL {{ {node} kg:{name} ?{name} }}" for name in names)
