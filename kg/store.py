@@ -222,8 +222,76 @@ def query_form(sparql: str) -> str:
     return "select"
 
 
+def _values_block(names: Sequence[str], bindings: Mapping[str, Any]) -> str:
+    terms = " ".join(str(to_term(bindings[n])) for n in names)
+    return " VALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") } "
+
+
+def _subselect_groups(sparql: str) -> list[tuple[int, set[str]]]:
+    """(offset of the ``{`` that opens its WHERE group, plain variables it projects) of
+    each sub-select that is not inside another sub-select and has no LIMIT or OFFSET."""
+    toks = list(_keywords(sparql))
+    found: list[tuple[int, set[str]]] = []
+    depth = 0
+    selects = 0
+    i = 0
+    while i < len(toks):
+        tok, pos = toks[i]
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+        elif tok.lower() == "select":
+            selects += 1
+            if selects > 1:  # a sub-select of the outermost query
+                scope = depth  # it ends when this brace level closes
+                projected: set[str] = set()
+                parens = 0
+                j = i + 1
+                while j < len(toks) and toks[j][0] != "{" and toks[j][0].lower() != "where":
+                    word, at = toks[j]
+                    parens += sparql.count("(", toks[j - 1][1], at) - sparql.count(")", toks[j - 1][1], at)
+                    if parens == 0 and sparql[at - 1] in "?$":
+                        projected.add(word)
+                    j += 1
+                while j < len(toks) and toks[j][0] != "{":
+                    j += 1
+                if j == len(toks):
+                    break
+                where_at = toks[j][1]
+                # Skip to the end of the sub-select, noting LIMIT / OFFSET.
+                level = depth
+                limited = False
+                k = j
+                while k < len(toks):
+                    word = toks[k][0]
+                    if word == "{":
+                        level += 1
+                    elif word == "}":
+                        level -= 1
+                        if level < scope:
+                            break
+                    elif level == scope and word.lower() in ("limit", "offset"):
+                        limited = True
+                    k += 1
+                if not limited:
+                    found.append((where_at, projected))
+                depth = level + 1 if k < len(toks) else level
+                i = k
+                continue
+        i += 1
+    return found
+
+
 def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the outermost WHERE group.
+    """Bind variables with a ``VALUES`` block at the start of the outermost WHERE group,
+    and of every sub-select that projects them.
+
+    A sub-select is evaluated on its own, before the join with the outer
+    VALUES: without its own block it would compute its result for every value
+    (every entity, say) and throw most of it away.  The copy changes no result
+    (the outer join keeps only the bound value anyway); sub-selects with LIMIT
+    or OFFSET, and those nested in another sub-select, are left alone.
 
     The terms are serialised by pyoxigraph (N-Triples syntax, escaped), never
     pasted from user text, so a value can only ever be one RDF term.
@@ -234,10 +302,15 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
             raise ValueError(f"invalid variable name: {name!r}")
-    terms = " ".join(str(to_term(bindings[n])) for n in names)
-    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") } "
+    inserts: list[tuple[int, str]] = []
+    for where_at, projected in _subselect_groups(sparql):
+        inner = [n for n in names if n in projected]
+        if inner:
+            inserts.append((where_at, _values_block(inner, bindings)))
+    block = _values_block(names, bindings)
     form_seen = False
     after_where = False
+    outer_at = None
     for tok, pos in _keywords(sparql):
         low = tok.lower()
         if low in ("select", "ask", "construct", "describe"):
@@ -246,8 +319,14 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
             after_where = True
         elif tok == "{" and form_seen:
             if after_where or query_form(sparql) != "construct":
-                return sparql[: pos + 1] + block + sparql[pos + 1:]
-    raise ValueError("cannot bind parameters: the query has no WHERE group")
+                outer_at = pos
+                break
+    if outer_at is None:
+        raise ValueError("cannot bind parameters: the query has no WHERE group")
+    inserts.append((outer_at, block))
+    for at, text in sorted(inserts, reverse=True):
+        sparql = sparql[: at + 1] + text + sparql[at + 1:]
+    return sparql
 
 
 def _sparql_quads(items: Iterable[tuple[str, Sequence[Quad]]]) -> str:
