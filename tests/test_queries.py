@@ -345,3 +345,45 @@ def test_orders_without_object_and_target_filter(store, resolve):
 def test_first_dates_ignore_undated_mentions(store, resolve):
     rows = run(store, load("competitors"), {"entity": "拼多多"}, resolve=resolve).rows
     assert [(r["competitorLabel"], r["firstDate"]) for r in rows] == [("淘宝特价版", "2020")]
+
+
+# --------------------------------------------------------------------------- binding in sub-selects
+
+def test_parameters_bind_inside_the_sub_selects_that_project_them():
+    from kg.store import inject_values
+
+    q = """SELECT ?x ?n WHERE {
+      { SELECT ?x (COUNT(?y) AS ?n) WHERE { ?x <http://e/p> ?y } GROUP BY ?x }
+      OPTIONAL { SELECT ?x WHERE { ?x <http://e/q> ?z } LIMIT 5 }
+      { SELECT ?z WHERE { ?z <http://e/r> ?x } }
+      { SELECT ?x WHERE { { SELECT ?x WHERE { ?x <http://e/s> ?w } } } }
+      FILTER(?n > 0)
+    }"""
+    out = inject_values(q, {"x": ox.NamedNode("http://e/a")})
+    where_groups = out.split("WHERE {")
+    # the outer query, the COUNT sub-select and the outer of the nested pair; not the
+    # LIMIT one, not the one whose ?x is its own, not the innermost
+    assert [g.lstrip().startswith("VALUES (?x) { (<http://e/a>) }") for g in where_groups[1:]] == [True, True, False, False, True, False]
+    ox.Store().query(out)  # still valid SPARQL
+    # ?n is computed by the sub-select (AS ?n), not one of its variables: only the outer block
+    out = inject_values(q, {"n": ox.Literal(1)})
+    assert out.count("VALUES (?n)") == 1 and out.index("VALUES (?n)") < out.index("SELECT ?x (COUNT")
+
+
+@pytest.mark.parametrize("name", sorted(discover()))
+def test_binding_inside_sub_selects_changes_no_result(store, resolve, name, monkeypatch):
+    """Every saved query, with each of its parameters given, returns the same rows
+    whether the parameters are copied into sub-selects or bound only outside."""
+    import kg.store
+
+    saved = load(name)
+    values = {"entity": ["闲鱼", "微信", "阿里巴巴", "腾讯"], "string": ["applies_to", "blocks", "fines"]}
+    required = dict(PARAMS.get(name, {}))
+    for p in saved.params:
+        for v in values.get(p.kind, []):
+            params = {**required, p.name: v}
+            pushed = run(store, saved, params, resolve=resolve).rows
+            with monkeypatch.context() as m:
+                m.setattr(kg.store, "_subselect_groups", lambda sparql: [])
+                outside = run(store, saved, params, resolve=resolve).rows
+            assert sorted(map(repr, pushed)) == sorted(map(repr, outside)), (name, params)
