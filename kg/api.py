@@ -243,6 +243,18 @@ class KnowledgeGraph:
     def __init__(self, store: GraphStore, ontology: str | None = None) -> None:
         self.store = store
         self.ontology = ontology
+        self._entity_graph: Any = None
+
+    def _walkable(self) -> Any:
+        """The entity graph that ``path`` and ``neighbors`` walk: built once per opened
+        graph when the store is read-only (nothing can change it), else every call."""
+        from kg.explore import entity_graph
+
+        if not getattr(self.store, "read_only", False):
+            return entity_graph(self.store)
+        if self._entity_graph is None:
+            self._entity_graph = entity_graph(self.store)
+        return self._entity_graph
 
     def __enter__(self) -> "KnowledgeGraph":
         return self
@@ -326,14 +338,14 @@ class KnowledgeGraph:
         """Entities within ``depth`` steps of ``name`` (either direction), nearest first."""
         from kg.explore import neighbors
 
-        return neighbors(self.store, self.resolve(name), depth)
+        return neighbors(self.store, self.resolve(name), depth, graph=self._walkable())
 
     def path(self, a: str, b: str, max_hops: int = 4, limit: int = 20) -> list[list[dict[str, Any]]]:
         """The shortest paths between two entities (at most ``max_hops`` steps), each a
         list of steps with the relations on it."""
         from kg.explore import paths
 
-        return paths(self.store, self.resolve(a), self.resolve(b), max_hops, limit=limit)
+        return paths(self.store, self.resolve(a), self.resolve(b), max_hops, limit=limit, graph=self._walkable())
 
 
 def open(path: str | None = None, *, endpoint: str | None = None, ontology: str | None = None,  # noqa: A001

@@ -142,6 +142,24 @@ def test_paths(graph):
     assert graph.path("闲鱼", "闲鱼") == []
 
 
+def test_read_only_graph_is_projected_once(store_path, monkeypatch):
+    """path() and neighbors() on a read-only graph reuse one projection; a writable
+    graph projects again, so that it sees what was written in between."""
+    from kg.store import open_store
+
+    calls = []
+    real = explore.entity_graph
+    monkeypatch.setattr(explore, "entity_graph", lambda store, **kw: calls.append(1) or real(store, **kw))
+    with KnowledgeGraph(open_store(store_path, read_only=True)) as g:
+        first = g.path("闲鱼", "淘宝", max_hops=3)
+        assert g.path("闲鱼", "淘宝", max_hops=3) == first and g.neighbors("微信")
+    assert len(calls) == 1
+    with KnowledgeGraph(open_store(store_path)) as g:
+        g.path("闲鱼", "淘宝", max_hops=3)
+        g.neighbors("微信")
+    assert len(calls) == 3
+
+
 def test_path_cli(store_path):
     code, out, _ = run("path", "拣值了", "腾讯", "--format", "table", store=store_path)
     assert code == 0
