@@ -118,7 +118,8 @@ def compare_with_embedded(embedded: str, endpoint: str, tmp_path: Path, xfail: d
             try:
                 got = queries.run(remote, saved, params, resolve=resolve_r, timeout=5 if name in xfail else 30).rows
             except queries.QueryError as exc:
-                if name not in xfail:
+                # a known deviation may time out, but the server must accept the query
+                if name not in xfail or "timed out" not in str(exc):
                     failures.append(f"{name}: {exc}")
                 continue
             if canonical_rows(got) != canonical_rows(want) and name not in xfail:
