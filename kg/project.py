@@ -58,44 +58,44 @@ from kg.queries import select
 from kg.entity_info import entity_info
 from kg.vocabulary import FACT_DETAILS, KG, PREDICATE_TABLE, column, column_details
 
-__all__ = ["FACTS_SPARQL", "date_interval", "fact_groups", "to_networkx"]
+__all__ = ["FACTS_SPARQL", "facts_sparql", "date_interval", "fact_groups", "to_networkx"]
 
-# Reads every fact: each property is one scan, hash-joined (see kg.vocabulary.column).
-FACTS_SPARQL = """
-PREFIX kg: <https://w3id.org/kg/ontology#>
-SELECT ?fact ?predicate ?subject ?object ?date ?amount ?unit ?status ?modality
-       ?role ?metric ?means ?confidence ?source ?docDate
-WHERE {
-  """ + column("?fact", "kg:predicate", "?predicate", "?doc") + """
-  """ + column("?fact", "kg:date", "?date", optional=True) + """
-  """ + column("?doc", "kg:sourceId", "?source", "?doc") + """
-  """ + column("?doc", "kg:docDate", "?docDate", "?doc", optional=True) + """
-""" + column_details("?fact", ("subject", "object") + tuple(n for n in FACT_DETAILS if n != "date")) + """
-}
-"""
-
-
-def _prefiltered(sparql: str, predicates: set[str] | None, lo: str | None, hi: str | None) -> str:
-    """``FACTS_SPARQL`` with the predicate and date filters moved into its column scans,
-    so that fewer rows are joined and converted.  A superset of what the Python
-    filters keep: they still decide."""
+def facts_sparql(predicates: set[str] | None = None, lo: str | None = None, hi: str | None = None) -> str:
+    """The query that reads every fact: each property is one scan, hash-joined (see
+    :func:`kg.vocabulary.column`).  Predicate and date filters run inside the scans,
+    so fewer rows are joined and converted; they keep a superset of what the
+    Python filters of :func:`fact_groups` keep, and those still decide."""
+    predicate_test = ""
     if predicates is not None:
         names = ", ".join(str(Literal(p)) for p in sorted(predicates)) or '""'
-        sparql = sparql.replace("{ ?fact kg:predicate ?predicate } }",
-                                f"{{ ?fact kg:predicate ?predicate }} FILTER(?predicate IN ({names})) }}", 1)
+        predicate_test = f"FILTER(?predicate IN ({names}))"
+    date_test = ""
     if lo or hi:
         # A date of any precision overlaps [lo, hi] when it is not after hi and not
         # before lo, compared on as many characters as the date has.
         tests = []
         if hi:
-            tests.append(f'STR(?date) <= SUBSTR({Literal(hi)}, 1, STRLEN(STR(?date)))')
+            tests.append(f"STR(?date) <= SUBSTR({Literal(hi)}, 1, STRLEN(STR(?date)))")
         if lo:
-            tests.append(f'STR(?date) >= SUBSTR({Literal(lo)}, 1, STRLEN(STR(?date)))')
-        scan = column("?fact", "kg:date", "?date", optional=True)
-        kept = scan.replace("OPTIONAL ", "", 1).replace(
-            "?date } } }", "?date } FILTER(!REGEX(STR(?date), \"^[0-9]{4}\") || (" + " && ".join(tests) + ")) } }")
-        sparql = sparql.replace(scan, kept, 1)
-    return sparql
+            tests.append(f"STR(?date) >= SUBSTR({Literal(lo)}, 1, STRLEN(STR(?date)))")
+        date_test = 'FILTER(!REGEX(STR(?date), "^[0-9]{4}") || (' + " && ".join(tests) + "))"
+    others = ("subject", "object") + tuple(n for n in FACT_DETAILS if n != "date")
+    return "\n".join([
+        "PREFIX kg: <https://w3id.org/kg/ontology#>",
+        "SELECT ?fact ?predicate ?subject ?object ?date ?amount ?unit ?status ?modality",
+        "       ?role ?metric ?means ?confidence ?source ?docDate",
+        "WHERE {",
+        "  " + column("?fact", "kg:predicate", "?predicate", "?doc", where=predicate_test),
+        "  " + column("?fact", "kg:date", "?date", optional=not date_test, where=date_test),
+        "  " + column("?doc", "kg:sourceId", "?source", "?doc"),
+        "  " + column("?doc", "kg:docDate", "?docDate", "?doc", optional=True),
+        column_details("?fact", others),
+        "}",
+    ])
+
+
+#: Every fact, unfiltered.
+FACTS_SPARQL = facts_sparql()
 
 
 _EDGE_STR_ATTRS = ("modality", "status", "means", "role", "metric", "unit")
@@ -184,7 +184,7 @@ def fact_groups(
 
     # One row per fact (mention): a fact has one mention and so one source.
     facts: dict[str, dict[str, Any]] = {}
-    for row in select(store, _prefiltered(FACTS_SPARQL, preds, lo, hi), timeout=0):
+    for row in select(store, facts_sparql(preds, lo, hi), timeout=0):
         iri = _str(row.get("fact"))
         if not iri or iri in facts:
             continue

@@ -78,7 +78,8 @@ def optional_details(node: str, names: tuple[str, ...] = FACT_DETAILS, indent: s
     return "\n".join(f"{indent}OPTIONAL {{ {node} kg:{name} ?{name} }}" for name in names)
 
 
-def column(node: str, prop: str, var: str, graph: str | None = None, *, optional: bool = False) -> str:
+def column(node: str, prop: str, var: str, graph: str | None = None, *, optional: bool = False,
+           where: str = "") -> str:
     """One property over the whole store as its own sub-select, for queries that read
     most facts: ``{ SELECT ?e ?date WHERE { GRAPH ?anyGraph { ?e kg:date ?date } } }``.
 
@@ -86,10 +87,11 @@ def column(node: str, prop: str, var: str, graph: str | None = None, *, optional
     probing its index once per fact; reading every fact of a 5M-quad store
     becomes 5-10 times faster.  Fact and mention IRIs embed their document's id,
     so they are keyed by the node alone (faster); pass ``graph`` (e.g. ``?doc``)
-    to also bind and join on the document graph."""
+    to also bind and join on the document graph, and ``where`` (e.g. a FILTER) to
+    keep only some values before the join."""
     projected = " ".join(dict.fromkeys((node, graph or node, var)))
     block = (f"{{ SELECT {projected} WHERE {{ GRAPH {graph or '?anyGraph'} "
-             f"{{ {node} {prop} {var} }} }} }}")
+             f"{{ {node} {prop} {var} }}{' ' + where if where else ''} }} }}")
     return ("OPTIONAL " + block) if optional else block
 
 
