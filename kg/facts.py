@@ -31,14 +31,14 @@ COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 # Two queries instead of one (3-4× faster at scale): the facts with their own
 # attributes, then the labels, types and Wikidata ids of the entities they
 # mention, joined in Python (kg.entity_info).  Entity lookups as nested
-# OPTIONALs of the fact query were evaluated once per fact.  The mandatory
-# part comes first and every OPTIONAL is inside the fact's own graph.
+# OPTIONALs of the fact query were evaluated once per fact.
 _PROJECTION = """SELECT ?e ?pred ?src ?sent ?start ?end ?rule ?s ?o ?docDate ?date ?amount ?unit ?status
        ?modality ?confidence ?role ?metric ?means"""
 _MENTION = (("?m", "kg:sentence", "?sent"), ("?m", "kg:start", "?start"), ("?m", "kg:end", "?end"),
             ("?m", "kg:rule", "?rule"))
 
-# For a filtered table (one predicate, one source): the index is probed per fact.
+# For a filtered table (one predicate, one source): the index is probed per fact,
+# the mandatory part first and every OPTIONAL inside the fact's own graph.
 FACTS_QUERY = _PROJECTION + """
 WHERE {
   GRAPH ?g {
