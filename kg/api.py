@@ -273,11 +273,13 @@ class KnowledgeGraph:
         rows = fact_rows(self.store, predicate=predicate, source=source)
         return merge_rows(rows) if merged else rows
 
-    def query(self, name: str, timeout: float = 60, **params: str) -> list[dict[str, Any]]:
-        """Run a saved query (name or .rq file) with parameters; rows as dicts."""
+    def query(self, name: str, timeout: float = 60, cache: bool = True, **params: str) -> list[dict[str, Any]]:
+        """Run a saved query (name or .rq file) with parameters; rows as dicts.
+        ``cache=False`` evaluates even when the store kept the result."""
         from kg import queries
 
-        result = queries.run(self.store, queries.load(name), params, resolve=self.resolver(), timeout=timeout)
+        result = queries.run(self.store, queries.load(name), params, resolve=self.resolver(),
+                             timeout=timeout, cache=cache)
         return result.rows
 
     def resolver(self) -> Callable[[str], str | None]:

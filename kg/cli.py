@@ -209,11 +209,16 @@ def facts(store: str, endpoint: str | None, update_endpoint: str | None, predica
               help="A query parameter; labels are resolved to entity IRIs.")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE (refused by default).")
 @click.option("--timeout", default=60.0, show_default=True, type=float, help="Seconds before the query is stopped.")
+@click.option("--no-cache", is_flag=True,
+              help="Evaluate even if the store kept this result (embedded store: <store>/kg-results/).")
 @format_option()
 @user_errors
 def query(name: str, store: str, endpoint: str | None, update_endpoint: str | None, params: tuple[str, ...],
-          allow_update: bool, timeout: float, fmt: str | None) -> None:
+          allow_update: bool, timeout: float, no_cache: bool, fmt: str | None) -> None:
     """Run a saved query (a name from `kg queries`) or a .rq file.
+
+    On the embedded store, a result that took over 50 ms is kept until the
+    store changes, so running the query again is fast.
 
     \b
     Example:
@@ -234,7 +239,7 @@ def query(name: str, store: str, endpoint: str | None, update_endpoint: str | No
                     read_only=endpoint is None and not allow_update) as graph:
         saved = queries.load(name)
         result = queries.run(graph, saved, values, resolve=queries.label_resolver(graph, load_gazetteer()),
-                             allow_update=allow_update, timeout=timeout)
+                             allow_update=allow_update, timeout=timeout, cache=not no_cache)
     _write(result.rows, list(result.columns), _pick_format(fmt))
 
 

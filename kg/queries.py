@@ -26,8 +26,13 @@ outside; they are never pasted into the query text: :mod:`kg.store` adds a
 ``VALUES`` block of pyoxigraph-serialised terms at the start of the outermost
 ``WHERE`` group (the same on the embedded store and on a remote endpoint).
 Use a parameter variable in a non-optional pattern of the outer group (or of
-every ``UNION`` branch) so that it restricts the results; a variable bound
-only inside a sub-``SELECT`` is joined after the sub-select is evaluated.
+every ``UNION`` branch) so that it restricts the results.  The ``VALUES``
+block is also copied into each sub-``SELECT`` of that group that projects the
+variable (see :func:`kg.store.inject_values`), so the sub-select starts from it.
+
+On an embedded store a result that took longer than 50 ms is kept in
+``<store>/kg-results/`` and read back while the store is unchanged
+(:mod:`kg.result_cache`; ``kg query --no-cache`` evaluates anyway).
 
 Where queries come from (later wins on a name clash): the project's
 ``queries/`` directory, the directories of ``$KG_QUERIES_DIR`` (``os.pathsep``
@@ -40,6 +45,7 @@ import inspect
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,6 +53,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
 
+from kg.result_cache import cached_run
 from kg.vocabulary import PREFIXES, SKOS, XSD
 
 __all__ = [
@@ -113,6 +120,8 @@ class Result:
 
     columns: list[str]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: True when the rows were read back from the store's result cache (kg.result_cache).
+    cached: bool = False
 
     def __iter__(self):
         return iter(self.rows)
@@ -554,6 +563,7 @@ def run(
     resolve: Callable[[str], str | None] | None = None,
     allow_update: bool = False,
     timeout: float | None = 60,
+    cache: bool = True,
 ) -> Result:
     """Run a saved query (or SPARQL text) with parameters bound as RDF terms.
 
@@ -561,7 +571,9 @@ def run(
     with the default graph as the union of the named graphs).  Raises
     :class:`QueryError` for an unknown or missing required parameter, a syntax
     error (with line and column of the file), an UPDATE without
-    ``allow_update``, and a timeout.
+    ``allow_update``, and a timeout.  On an embedded store, a result that took
+    a while to compute is kept until the store changes (:mod:`kg.result_cache`);
+    ``cache=False`` always evaluates.
     """
     if isinstance(query, str):
         query = parse_header(query, name="query")
@@ -622,7 +634,11 @@ def run(
         if isinstance(store, Store):  # a bare pyoxigraph Store: our own deadline
             _kind, columns, rows = _with_timeout(lambda: _select_raw(store, sparql, bindings, None), timeout)
         else:  # a GraphStore enforces the timeout itself
-            _kind, columns, rows = _select_raw(store, sparql, bindings, timeout)
+            kept = getattr(store, "result_cache", None) if cache else None
+            (_kind, columns, rows), cached = cached_run(
+                kept, sparql, {k: str(v) for k, v in bindings.items()},
+                lambda: _select_raw(store, sparql, bindings, timeout), time.perf_counter)
+            return Result(columns=columns, rows=rows, cached=cached)
     except QueryError:
         raise
     except Exception as exc:

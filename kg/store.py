@@ -39,7 +39,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -66,6 +65,8 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg.atomic import atomic_write
+from kg.result_cache import ResultCache, store_fingerprint
 from kg.vocabulary import KG, PREFIXES, XSD
 
 __all__ = [
@@ -358,18 +359,6 @@ def rdf_format(name_or_path: str | Path) -> RdfFormat:
     raise StoreError(f"unknown RDF format: {name_or_path}")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -425,6 +414,11 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def result_cache(self) -> ResultCache | None:
+        """Where query results may be kept between runs (None: always evaluate)."""
+        return None
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -508,7 +502,7 @@ class GraphStore(ABC):
             triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads))
             data = serialize(triples, format=fmt, prefixes=PREFIXES) \
                 if fmt == RdfFormat.TURTLE else serialize(triples, format=fmt)
-        _atomic_write(path, data or b"")
+        atomic_write(path, data or b"")
 
     def stats(self) -> dict[str, Any]:
         """Counts: documents, facts (total and by predicate), entities, mentions, triples."""
@@ -544,10 +538,13 @@ class EmbeddedStore(GraphStore):
         self.timeout = timeout
         self._lock_fd: int | None = None
         p = Path(path)
+        self._cache: ResultCache | None = None
         if read_only:
             if not p.is_dir():
                 raise StoreError(f"no store at {p}")
             try:
+                # Taken before opening: the store shows the data committed by then.
+                self._cache = ResultCache(p, store_fingerprint(p))
                 self._store = Store.read_only(str(p))
             except OSError as exc:
                 raise StoreCorruptError(f"cannot open store {p}: {_one_line(exc)}") from exc
@@ -564,6 +561,11 @@ class EmbeddedStore(GraphStore):
             if "lock" in msg.lower():
                 raise StoreBusyError(f"store is in use by another process: {p}") from exc
             raise StoreCorruptError(f"cannot open store {p}: {msg}") from exc
+        self._cache = ResultCache(p)  # fingerprinted before each query: this process writes
+
+    @property
+    def result_cache(self) -> ResultCache | None:
+        return self._cache
 
     @property
     def raw(self) -> Store:

@@ -1,0 +1,169 @@
+"""kg.result_cache: saved-query results reused while the store is unchanged, never stale."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from conftest import ALIBABA, MEITUAN, fixture_store
+
+from kg import queries, result_cache
+from kg.cli import cli
+from kg.mapping import document_quads
+from kg.models import Document, Entity, EventFact
+from kg.result_cache import CACHE_DIR, ResultCache, store_fingerprint
+from kg.store import open_store
+from kg.vocabulary import ENT, doc_iri
+
+SAMR = Entity(ENT + "samr", "市场监管总局", "Regulator")
+JD = Entity(ENT + "jd", "京东", "Company")
+
+
+@pytest.fixture(autouse=True)
+def keep_everything(monkeypatch):
+    """Keep every result, however fast (the fixture's queries take milliseconds)."""
+    monkeypatch.setattr(result_cache, "MIN_SECONDS", 0.0)
+
+
+@pytest.fixture()
+def path(tmp_path):
+    fixture_store(tmp_path / "kg.db").close()
+    return tmp_path / "kg.db"
+
+
+def fines(store, cache: bool = True) -> queries.Result:
+    return queries.run(store, queries.load("fines-by-regulator"), {}, cache=cache)
+
+
+def settle(store) -> None:
+    """Compact and wait until RocksDB stops changing files in the background
+    (a writable store may change them at any time: the cache then just recomputes)."""
+    store.compact()
+    store.query("ASK { ?s ?p ?o }")  # RocksDB may rewrite its tables on the first read after that
+    last = store_fingerprint(store.location)
+    for _ in range(50):
+        time.sleep(0.05)
+        now = store_fingerprint(store.location)
+        if now == last:
+            return
+        last = now
+    pytest.fail("the store's files kept changing")
+
+
+def add_fine(store) -> None:
+    """A new document with one more fine (written through kg)."""
+    doc = Document(id="seeds/new.txt", text="x", title="新罚款", date="2022-01-01", content_hash="n1")
+    fact = EventFact("fines", SAMR, JD, doc.id, "市场监管总局对京东处以罚款。", (0, 10), "fines.test", 0.9,
+                     date="2022-01", amount=5000000.0, unit="CNY")
+    store.replace_documents([(doc.id, doc_iri(doc.id), document_quads(doc, [fact]))])
+
+
+def test_second_run_is_read_back_with_identical_rows_and_types(path):
+    with open_store(path, read_only=True) as store:
+        first, again = fines(store), fines(store)
+        fresh = fines(store, cache=False)
+    assert not first.cached and again.cached and not fresh.cached
+    assert first.rows and again.rows == fresh.rows and again.columns == fresh.columns
+    types = [[type(v) for v in row.values()] for row in again.rows]
+    assert types == [[type(v) for v in row.values()] for row in fresh.rows]
+    assert any(isinstance(row.get("amount"), float) for row in again.rows)
+
+
+def test_a_write_through_kg_is_seen_at_once(path):
+    with open_store(path) as store:
+        settle(store)
+        before = fines(store)
+        assert fines(store).cached
+        add_fine(store)
+        after = fines(store)
+    assert not after.cached and len(after.rows) == len(before.rows) + 1
+
+
+def test_a_write_by_another_program_is_seen(path):
+    with open_store(path, read_only=True) as store:
+        before = fines(store)
+    raw = ox.Store(str(path))
+    raw.remove_graph(ox.NamedNode(doc_iri("seeds/b.html")))  # the fixture's fines
+    raw.flush()
+    del raw
+    with open_store(path, read_only=True) as store:
+        after = fines(store)
+    assert before.rows and not after.cached and after.rows == []
+
+
+def test_a_reader_opened_before_a_write_never_serves_its_snapshot_to_later_readers(path):
+    old = open_store(path, read_only=True)
+    with open_store(path) as writer:
+        add_fine(writer)
+    stale = fines(old)  # the old snapshot, kept under the old fingerprint
+    old.close()
+    with open_store(path, read_only=True) as store:
+        now = fines(store)
+    assert not now.cached and len(now.rows) == len(stale.rows) + 1
+
+
+def test_parameters_are_part_of_the_key(path):
+    with open_store(path, read_only=True) as store:
+        saved = queries.load("entity-facts")
+        a = queries.run(store, saved, {"entity": f"<{ALIBABA.iri}>"})
+        b = queries.run(store, saved, {"entity": f"<{MEITUAN.iri}>"})
+        a2 = queries.run(store, saved, {"entity": f"<{ALIBABA.iri}>"})
+    assert not b.cached and a2.cached and a2.rows == a.rows != b.rows
+
+
+def test_damaged_or_unwritable_cache_never_breaks_a_query(path):
+    with open_store(path, read_only=True) as store:
+        expected = fines(store).rows
+    for f in (path / CACHE_DIR).glob("*.json"):
+        f.write_bytes(b"{not json")
+    with open_store(path, read_only=True) as store:
+        damaged = fines(store)
+    assert not damaged.cached and damaged.rows == expected
+    ResultCache(path).clear()
+    (path / CACHE_DIR / "FINGERPRINT").unlink()
+    (path / CACHE_DIR).rmdir()
+    (path / CACHE_DIR).write_text("a file where the directory should be")
+    with open_store(path, read_only=True) as store:
+        runs = [fines(store), fines(store)]
+    assert [r.cached for r in runs] == [False, False] and runs[1].rows == expected
+
+
+def test_fast_results_are_not_kept(path, monkeypatch):
+    monkeypatch.setattr(result_cache, "MIN_SECONDS", 3600.0)
+    with open_store(path, read_only=True) as store:
+        assert not fines(store).cached and not fines(store).cached
+
+
+def test_directory_is_trimmed_oldest_first(path, monkeypatch):
+    with open_store(path, read_only=True) as store:
+        fines(store)
+        size = sum(f.stat().st_size for f in (path / CACHE_DIR).glob("*.json"))
+        monkeypatch.setattr(result_cache, "MAX_BYTES", size + 10)
+        queries.run(store, queries.load("blocking-events"), {})
+        assert not fines(store).cached  # the oldest went to make room
+        assert len(list((path / CACHE_DIR).glob("*.json"))) == 1
+
+
+def test_fingerprint_ignores_reading_and_changes_with_writes(path):
+    first = store_fingerprint(path)
+    with open_store(path, read_only=True) as store:
+        fines(store)
+    assert store_fingerprint(path) == first  # reading (and the cache itself) changes nothing
+    with open_store(path) as store:
+        settle(store)
+        opened = store_fingerprint(path)
+        add_fine(store)
+        assert store_fingerprint(path) != opened
+
+
+def test_cli_no_cache_gives_the_same_output(path):
+    runner = CliRunner()
+    args = ["query", "fines-by-regulator", "--store", str(path), "--format", "csv"]
+    first = runner.invoke(cli, args)
+    cached = runner.invoke(cli, args)
+    evaluated = runner.invoke(cli, [*args, "--no-cache"])
+    assert first.exit_code == cached.exit_code == evaluated.exit_code == 0, first.output
+    assert first.output == cached.output == evaluated.output and "阿里巴巴" in first.output
+    assert list((path / CACHE_DIR).glob("*.json"))
