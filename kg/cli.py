@@ -243,6 +243,32 @@ def query(name: str, store: str, endpoint: str | None, update_endpoint: str | No
     _write(result.rows, list(result.columns), _pick_format(fmt))
 
 
+@cli.command()
+@click.option("--store", "store", default="kg.db", show_default=True, metavar="PATH",
+              envvar="KG_STORE", help="The embedded store directory.")
+@click.option("--timeout", default=600.0, show_default=True, type=float, help="Seconds per query.")
+@format_option()
+@user_errors
+def warm(store: str, timeout: float, fmt: str | None) -> None:
+    """Run each saved query that needs no parameter once, so that the embedded
+    store keeps the results that are slow to compute (after a big build or load).
+
+    \b
+    Example:
+      kg load parts/*.nq --store kg.db && kg warm --store kg.db
+    """
+    from kg import queries
+    from kg.lexicon import load_gazetteer
+    from kg.store import open_store
+
+    # Read-only: a writable store changes its files, which would void what it keeps.
+    with open_store(store, read_only=True, timeout=timeout) as graph:
+        rows = queries.warm(graph, queries.label_resolver(graph, load_gazetteer()), timeout)
+    _write(rows, ["query", "rows", "seconds", "read_back", "note"], _pick_format(fmt))
+    if any((row["note"] or "").startswith("error:") for row in rows):
+        sys.exit(1)
+
+
 @cli.command(name="queries")
 @format_option()
 @user_errors

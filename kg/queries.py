@@ -644,3 +644,26 @@ def run(
     except Exception as exc:
         raise _query_error(exc, name, timeout) from None
     return Result(columns=columns, rows=rows)
+
+
+def warm(store: Any, resolve: Callable[[str], str | None] | None = None,
+         timeout: float | None = 600) -> list[dict[str, Any]]:
+    """Run once each saved query that needs no parameter, so that an embedded store
+    keeps the slow results (``kg warm``); one row per query: rows, seconds, whether
+    it was read back, and a note (a parameter it needs, or ``error: …``)."""
+    out: list[dict[str, Any]] = []
+    for name, saved in sorted(discover().items()):
+        row: dict[str, Any] = {"query": name, "rows": None, "seconds": None, "read_back": None, "note": None}
+        missing = [p.name for p in saved.params if p.required and p.default is None]
+        if missing:
+            row["note"] = f"needs --param {missing[0]}"
+        else:
+            t0 = time.perf_counter()
+            try:
+                result = run(store, saved, {}, resolve=resolve, timeout=timeout)
+                row.update(rows=len(result.rows), read_back=result.cached)
+            except QueryError as exc:
+                row["note"] = f"error: {exc}"
+            row["seconds"] = round(time.perf_counter() - t0, 3)
+        out.append(row)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pyoxigraph as ox
@@ -167,3 +168,24 @@ def test_cli_no_cache_gives_the_same_output(path):
     assert first.exit_code == cached.exit_code == evaluated.exit_code == 0, first.output
     assert first.output == cached.output == evaluated.output and "阿里巴巴" in first.output
     assert list((path / CACHE_DIR).glob("*.json"))
+
+
+def test_warm_keeps_every_parameterless_query_for_later_runs(path):
+    runner = CliRunner()
+    warm = runner.invoke(cli, ["warm", "--store", str(path), "--format", "jsonl"])
+    assert warm.exit_code == 0, warm.output
+    rows = [json.loads(line) for line in warm.output.splitlines()]
+    ran = {r["query"] for r in rows if r["note"] is None}
+    assert {"fines-by-regulator", "blocking-events"} <= ran
+    assert next(r for r in rows if r["query"] == "entity-facts")["note"] == "needs --param entity"
+    with open_store(path, read_only=True) as store:
+        for name in ran:
+            assert queries.run(store, queries.load(name), {}).cached, name
+    again = runner.invoke(cli, ["warm", "--store", str(path), "--format", "jsonl"])
+    assert all(json.loads(line)["read_back"] for line in again.output.splitlines()
+               if json.loads(line)["note"] is None)
+
+
+def test_warm_refuses_a_missing_store(tmp_path):
+    result = CliRunner().invoke(cli, ["warm", "--store", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no store at" in result.output
