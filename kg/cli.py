@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -259,9 +260,13 @@ def warm(store: str, timeout: float, fmt: str | None) -> None:
     """
     from kg import queries
     from kg.lexicon import load_gazetteer
+    from kg.result_cache import wait_until_settled
     from kg.store import open_store
 
-    # Read-only: a writable store changes its files, which would void what it keeps.
+    # Read-only: a writable store changes its files, which would void what it keeps;
+    # and files written in the last seconds must settle first (kg.result_cache).
+    if Path(store).is_dir() and not wait_until_settled(store):
+        click.echo(f"kg: warning: {store} is being written; nothing will be kept", err=True)
     with open_store(store, read_only=True, timeout=timeout) as graph:
         rows = queries.warm(graph, queries.label_resolver(graph, load_gazetteer()), timeout)
     _write(rows, ["query", "rows", "seconds", "read_back", "note"], _pick_format(fmt))

@@ -54,6 +54,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
 
 from kg.result_cache import cached_run
+from kg.store import is_repeatable
 from kg.vocabulary import PREFIXES, SKOS, XSD
 
 __all__ = [
@@ -634,7 +635,7 @@ def run(
         if isinstance(store, Store):  # a bare pyoxigraph Store: our own deadline
             _kind, columns, rows = _with_timeout(lambda: _select_raw(store, sparql, bindings, None), timeout)
         else:  # a GraphStore enforces the timeout itself
-            kept = getattr(store, "result_cache", None) if cache else None
+            kept = getattr(store, "result_cache", None) if cache and is_repeatable(sparql) else None
             (_kind, columns, rows), cached = cached_run(
                 kept, sparql, {k: str(v) for k, v in bindings.items()},
                 lambda: _select_raw(store, sparql, bindings, timeout), time.perf_counter)

@@ -212,6 +212,15 @@ def _keywords(sparql: str) -> Iterable[tuple[str, int]]:
         yield tok, m.start()
 
 
+_UNREPEATABLE = {"now", "rand", "uuid", "struuid", "bnode", "service"}
+
+
+def is_repeatable(sparql: str) -> bool:
+    """False when the answer may change without the data changing: NOW(), RAND(),
+    UUID(), STRUUID(), BNODE() or a SERVICE call (outside strings and comments)."""
+    return not any(tok.lower() in _UNREPEATABLE for tok, _ in _keywords(sparql))
+
+
 def query_form(sparql: str) -> str:
     """``select``, ``ask``, ``construct``, ``describe`` or ``update``."""
     for tok, _ in _keywords(sparql):
@@ -542,12 +551,12 @@ class EmbeddedStore(GraphStore):
         if read_only:
             if not p.is_dir():
                 raise StoreError(f"no store at {p}")
-            try:
-                # Taken before opening: the store shows the data committed by then.
-                self._cache = ResultCache(p, store_fingerprint(p))
-                self._store = Store.read_only(str(p))
-            except OSError as exc:
-                raise StoreCorruptError(f"cannot open store {p}: {_one_line(exc)}") from exc
+            before = store_fingerprint(p)
+            self._store = _open_read_only(p)
+            # The store shows the data committed when it was opened: its results may
+            # be kept under that state, unless a write came in while it opened.
+            if before is not None and store_fingerprint(p) == before:
+                self._cache = ResultCache(p, snapshot=before)
             return
         if p.exists() and not p.is_dir():
             raise StoreCorruptError(f"not a store directory: {p}")
@@ -715,6 +724,20 @@ class EmbeddedStore(GraphStore):
 
     def triple_count(self) -> int:
         return len(self._store)
+
+
+def _open_read_only(path: Path, attempts: int = 3) -> Store:
+    """Open read-only; a compaction in another process can delete a table while it
+    opens ("Corruption: … No such file"), so that error is retried."""
+    for attempt in range(attempts):
+        try:
+            return Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt + 1 < attempts and "No such file" in str(exc):
+                time.sleep(0.1)
+                continue
+            raise StoreCorruptError(f"cannot open store {path}: {_one_line(exc)}") from exc
+    raise AssertionError("unreachable")
 
 
 def _nq_to_nt(graph: str, data: bytes) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pyoxigraph as ox
@@ -24,8 +25,10 @@ JD = Entity(ENT + "jd", "京东", "Company")
 
 @pytest.fixture(autouse=True)
 def keep_everything(monkeypatch):
-    """Keep every result, however fast (the fixture's queries take milliseconds)."""
+    """Keep every result, however fast (the fixture's queries take milliseconds),
+    from a store written a moment ago (the filesystem here has fine timestamps)."""
     monkeypatch.setattr(result_cache, "MIN_SECONDS", 0.0)
+    monkeypatch.setattr(result_cache, "SETTLE_SECONDS", 0.0)
 
 
 @pytest.fixture()
@@ -189,3 +192,84 @@ def test_warm_keeps_every_parameterless_query_for_later_runs(path):
 def test_warm_refuses_a_missing_store(tmp_path):
     result = CliRunner().invoke(cli, ["warm", "--store", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no store at" in result.output
+
+
+def test_nothing_is_kept_or_read_back_while_files_are_fresh(path, monkeypatch):
+    with open_store(path, read_only=True) as store:
+        fines(store)
+        assert fines(store).cached
+    # A write within one tick of the filesystem clock could leave size and mtime
+    # unchanged: a store whose files changed in the last seconds has no fingerprint.
+    monkeypatch.setattr(result_cache, "SETTLE_SECONDS", 3600.0)
+    assert store_fingerprint(path) is None
+    with open_store(path, read_only=True) as store:
+        assert store.result_cache is None
+        assert not fines(store).cached
+    with open_store(path) as store:
+        assert not fines(store).cached and not fines(store).cached
+
+
+def test_a_write_while_a_reader_opens_leaves_that_reader_without_cache(path, monkeypatch):
+    import kg.store
+
+    writer = ox.Store(str(path))  # another program writing (RocksDB lets readers open)
+    real = ox.Store.read_only
+
+    class WriteWhileOpening:
+        @staticmethod
+        def read_only(location: str) -> ox.Store:
+            writer.remove_graph(ox.NamedNode(doc_iri("seeds/b.html")))
+            writer.flush()
+            return real(location)
+
+    monkeypatch.setattr(kg.store, "Store", WriteWhileOpening)
+    with open_store(path, read_only=True) as store:
+        assert store.result_cache is None
+        assert fines(store).rows == [] and not fines(store).cached
+    del writer
+
+
+def test_an_old_snapshot_keeps_nothing_and_spares_newer_results(path):
+    old = open_store(path, read_only=True)
+    with open_store(path) as writer:
+        add_fine(writer)
+    with open_store(path, read_only=True) as store:
+        new = fines(store)
+        assert fines(store).cached
+    assert not fines(old).cached and not fines(old).cached  # its state is gone: not kept
+    old.close()
+    with open_store(path, read_only=True) as store:
+        again = fines(store)
+    assert again.cached and again.rows == new.rows
+
+
+def test_queries_that_depend_on_more_than_the_data_are_never_kept(path):
+    text = "SELECT ?n (NOW() AS ?t) WHERE { VALUES ?n { 1 } }"
+    with open_store(path, read_only=True) as store:
+        runs = [queries.run(store, text) for _ in range(2)]
+        plain = [queries.run(store, "SELECT ?n WHERE { VALUES ?n { 'now' } } # rand()") for _ in range(2)]
+    assert [r.cached for r in runs] == [False, False]
+    assert [r.cached for r in plain] == [False, True]  # the words in a string or comment do not count
+
+
+def test_files_of_the_wrong_shape_are_misses(path):
+    with open_store(path, read_only=True) as store:
+        expected = fines(store).rows
+    entry = next((path / CACHE_DIR).glob("*.json"))
+    for junk in (b"[" * 200_000, b'{"kind":"select","columns":["a","b"],"rows":[[1]]}', b"null"):
+        entry.write_bytes(junk)
+        with open_store(path, read_only=True) as store:
+            got = fines(store)
+        assert not got.cached and got.rows == expected
+
+
+def test_leftover_temporary_files_are_removed(path):
+    with open_store(path, read_only=True) as store:
+        fines(store)
+    leftover = path / CACHE_DIR / ".abc.json.x1y2"
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (0, 0))
+    fresh = path / CACHE_DIR / ".def.json.z3"
+    fresh.write_bytes(b"being written")
+    assert ResultCache(path).clear() == 2  # the stored result and the old leftover
+    assert not leftover.exists() and fresh.exists()
