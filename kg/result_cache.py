@@ -2,7 +2,7 @@
 
 Oxigraph evaluates a join by probing its index once per row and pattern (about
 8 µs each), so a saved listing of 17k rows takes 1.5-3 s at 5M triples however
-the query is written.  The same rows read back from a JSON file take ~30 ms.
+the query is written.  The same rows read back from a JSON file take ~35 ms.
 
 A result is stored under a key made of the query text, its bound parameters,
 the kg version and the store's *fingerprint*: the names, sizes and
@@ -53,7 +53,7 @@ SETTLE_SECONDS = 3.0
 _STALE_TEMP_SECONDS = 60
 _DATA_PREFIXES = ("MANIFEST-", "CURRENT", "IDENTITY")
 _DATA_SUFFIXES = (".sst", ".log", ".blob")
-_FORMAT = 2
+_FORMAT = 3
 
 Cached = tuple[str, list[str], list[dict[str, Any]]]
 
@@ -126,12 +126,14 @@ class ResultCache:
         N-Triples syntax) for the store state ``fingerprint``, or None."""
         path = self._file(sparql, bindings, fingerprint)
         try:
+            # Rows as JSON objects: the parser builds the dicts in C, about twice as
+            # fast as zipping lists in Python (34k rows: 90 ms against 160 ms).
             data = json.loads(path.read_bytes())
-            kind, columns, values = data["kind"], data["columns"], data["rows"]
+            kind, columns, rows = data["kind"], data["columns"], data["rows"]
+            n = len(columns)
             if not all(isinstance(c, str) for c in columns) or any(
-                    not isinstance(v, list) or len(v) != len(columns) for v in values):
+                    type(row) is not dict or len(row) != n for row in rows):
                 return None
-            rows = [dict(zip(columns, v)) for v in values]
         except Exception:  # noqa: BLE001 - a damaged file (even a RecursionError) is a miss
             return None
         try:
@@ -154,7 +156,7 @@ class ResultCache:
             self.directory.mkdir(exist_ok=True)
             self._forget_other_fingerprints(fingerprint)
             body = json.dumps({"kind": kind, "columns": columns,
-                               "rows": [[row.get(c) for c in columns] for row in rows]},
+                               "rows": [{c: row.get(c) for c in columns} for row in rows]},
                               ensure_ascii=False, separators=(",", ":")).encode()
             atomic_write(self._file(sparql, bindings, fingerprint), body)
             self._trim()

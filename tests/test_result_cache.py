@@ -256,7 +256,7 @@ def test_files_of_the_wrong_shape_are_misses(path):
     with open_store(path, read_only=True) as store:
         expected = fines(store).rows
     entry = next((path / CACHE_DIR).glob("*.json"))
-    for junk in (b"[" * 200_000, b'{"kind":"select","columns":["a","b"],"rows":[[1]]}', b"null"):
+    for junk in (b"[" * 200_000, b'{"kind":"select","columns":["a","b"],"rows":[{"a":1}]}', b"null"):
         entry.write_bytes(junk)
         with open_store(path, read_only=True) as store:
             got = fines(store)
