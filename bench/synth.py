@@ -63,7 +63,7 @@ def generate(path: str | Path, triples: int = 5_000_000, seed: int = 42) -> dict
 
     def pick(types: set[str] | None) -> Entity:
         if types:
-            pool = [e for t in types for e in by_type.get(t, [])]
+            pool = [e for t in sorted(types) for e in by_type.get(t, [])]  # sorted: set order varies by process
             if pool:
                 return rng.choice(pool)
         return rng.choice(entities)
