@@ -37,13 +37,11 @@ import datetime as _dt
 import math
 import os
 import re
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
 import networkx as nx
 
+from kg.atomic import atomic_output
 from kg.project import date_interval, to_networkx
 
 __all__ = [
@@ -83,25 +81,6 @@ def _esc(value: Any) -> str:
     s = strip_xml_invalid(s)
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("\r", "&#13;").replace("\t", "&#9;").replace("\n", "&#10;"))
-
-
-@contextmanager
-def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
-    """A file object on a temporary file next to ``path``, renamed to ``path`` on success
-    and removed on failure."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-    try:
-        kwargs = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- typing
