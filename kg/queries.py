@@ -631,6 +631,7 @@ def run(
             continue
         bindings[p.name] = bind_param(p, value, resolve, prefixes)
 
+    cached = False
     try:
         if isinstance(store, Store):  # a bare pyoxigraph Store: our own deadline
             _kind, columns, rows = _with_timeout(lambda: _select_raw(store, sparql, bindings, None), timeout)
@@ -639,12 +640,11 @@ def run(
             (_kind, columns, rows), cached = cached_run(
                 kept, sparql, {k: str(v) for k, v in bindings.items()},
                 lambda: _select_raw(store, sparql, bindings, timeout), time.perf_counter)
-            return Result(columns=columns, rows=rows, cached=cached)
     except QueryError:
         raise
     except Exception as exc:
         raise _query_error(exc, name, timeout) from None
-    return Result(columns=columns, rows=rows)
+    return Result(columns=columns, rows=rows, cached=cached)
 
 
 def warm(store: Any, resolve: Callable[[str], str | None] | None = None,
