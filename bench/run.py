@@ -168,9 +168,11 @@ def time_queries(store_path: Path, runs: int, slow_after: float = 5.0, timeout: 
                 if not optional:
                     continue
                 params[optional[0].name] = OPTIONAL_VALUES[optional[0].kind]
+            def run(cache: bool = True) -> Any:
+                return queries.run(store, saved, params, resolve=resolve, timeout=timeout, cache=cache)
+
             # The engine: every run evaluates (cache=False).
-            times, rows, error = _timed_runs(lambda: queries.run(
-                store, saved, params, resolve=resolve, timeout=timeout, cache=False), runs, slow_after)
+            times, rows, error = _timed_runs(lambda: run(cache=False), runs, slow_after)
             out[name] = {"params": params, "rows": rows, "runs": len(times),
                          "p50_ms": pct(times, 0.5) * 1000 if times else None,
                          "p95_ms": pct(times, 0.95) * 1000 if times else None, "error": error}
@@ -179,10 +181,8 @@ def time_queries(store_path: Path, runs: int, slow_after: float = 5.0, timeout: 
                 # (kg.result_cache), the next ones read it back.
                 if store.result_cache is not None:
                     store.result_cache.clear()
-                first, _, _ = _timed_runs(lambda: queries.run(
-                    store, saved, params, resolve=resolve, timeout=timeout), 1, slow_after)
-                again, _, _ = _timed_runs(lambda: queries.run(
-                    store, saved, params, resolve=resolve, timeout=timeout), runs, float("inf"))
+                first, _, _ = _timed_runs(run, 1, slow_after)
+                again, _, _ = _timed_runs(run, runs, float("inf"))
                 out[name].update(first_ms=first[0] * 1000, cached_p50_ms=pct(again, 0.5) * 1000,
                                  cached_p95_ms=pct(again, 0.95) * 1000)
             log(f"  {name}: p50 {out[name]['p50_ms'] or float('nan'):.1f} ms ({rows} rows, {len(times)} runs), "
