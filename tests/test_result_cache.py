@@ -15,7 +15,7 @@ from kg import queries, result_cache
 from kg.cli import cli
 from kg.mapping import document_quads
 from kg.models import Document, Entity, EventFact
-from kg.result_cache import CACHE_DIR, ResultCache, store_fingerprint
+from kg.result_cache import CACHE_DIR, SUFFIX, ResultCache, store_fingerprint
 from kg.store import open_store
 from kg.vocabulary import ENT, doc_iri
 
@@ -120,7 +120,7 @@ def test_parameters_are_part_of_the_key(path):
 def test_damaged_or_unwritable_cache_never_breaks_a_query(path):
     with open_store(path, read_only=True) as store:
         expected = fines(store).rows
-    for f in (path / CACHE_DIR).glob("*.json"):
+    for f in (path / CACHE_DIR).glob("*" + SUFFIX):
         f.write_bytes(b"{not json")
     with open_store(path, read_only=True) as store:
         damaged = fines(store)
@@ -143,11 +143,11 @@ def test_fast_results_are_not_kept(path, monkeypatch):
 def test_directory_is_trimmed_oldest_first(path, monkeypatch):
     with open_store(path, read_only=True) as store:
         fines(store)
-        size = sum(f.stat().st_size for f in (path / CACHE_DIR).glob("*.json"))
+        size = sum(f.stat().st_size for f in (path / CACHE_DIR).glob("*" + SUFFIX))
         monkeypatch.setattr(result_cache, "MAX_BYTES", size + 10)
         queries.run(store, queries.load("blocking-events"), {})
         assert not fines(store).cached  # the oldest went to make room
-        assert len(list((path / CACHE_DIR).glob("*.json"))) == 1
+        assert len(list((path / CACHE_DIR).glob("*" + SUFFIX))) == 1
 
 
 def test_fingerprint_ignores_reading_and_changes_with_writes(path):
@@ -170,7 +170,7 @@ def test_cli_no_cache_gives_the_same_output(path):
     evaluated = runner.invoke(cli, [*args, "--no-cache"])
     assert first.exit_code == cached.exit_code == evaluated.exit_code == 0, first.output
     assert first.output == cached.output == evaluated.output and "阿里巴巴" in first.output
-    assert list((path / CACHE_DIR).glob("*.json"))
+    assert list((path / CACHE_DIR).glob("*" + SUFFIX))
 
 
 def test_warm_keeps_every_parameterless_query_for_later_runs(path):
@@ -255,8 +255,13 @@ def test_queries_that_depend_on_more_than_the_data_are_never_kept(path):
 def test_files_of_the_wrong_shape_are_misses(path):
     with open_store(path, read_only=True) as store:
         expected = fines(store).rows
-    entry = next((path / CACHE_DIR).glob("*.json"))
-    for junk in (b"[" * 200_000, b'{"kind":"select","columns":["a","b"],"rows":[{"a":1}]}', b"null"):
+    entry = next((path / CACHE_DIR).glob("*" + SUFFIX))
+    good = entry.read_bytes()
+    header, _, body = good.partition(b"\n")
+    more_rows = json.loads(header)
+    more_rows["rows"] += 1
+    for junk in (b"[" * 200_000, b"null", good[:-1], good + b"x",
+                 json.dumps(more_rows).encode() + b"\n" + body):
         entry.write_bytes(junk)
         with open_store(path, read_only=True) as store:
             got = fines(store)
@@ -266,10 +271,44 @@ def test_files_of_the_wrong_shape_are_misses(path):
 def test_leftover_temporary_files_are_removed(path):
     with open_store(path, read_only=True) as store:
         fines(store)
-    leftover = path / CACHE_DIR / ".abc.json.x1y2"
+    leftover = path / CACHE_DIR / ".abc.rows.x1y2"
     leftover.write_bytes(b"half")
     os.utime(leftover, (0, 0))
-    fresh = path / CACHE_DIR / ".def.json.z3"
+    fresh = path / CACHE_DIR / ".def.rows.z3"
     fresh.write_bytes(b"being written")
     assert ResultCache(path).clear() == 2  # the stored result and the old leftover
     assert not leftover.exists() and fresh.exists()
+
+
+def test_the_fact_table_is_kept_until_the_store_changes(path, monkeypatch):
+    import kg
+    from kg import facts as facts_module
+
+    computed = []
+    real = facts_module.fact_rows
+    monkeypatch.setattr(facts_module, "fact_rows", lambda *a, **k: computed.append(k) or real(*a, **k))
+    with kg.open(str(path)) as graph:
+        first = graph.facts()
+        again = graph.facts()
+        merged = graph.facts(merged=True)
+        only = graph.facts("fines")
+        fresh = graph.facts(cache=False)
+    assert len(computed) == 4  # the second call was read back; merged, one predicate and cache=False were not
+    assert first and again == first == fresh and list(again[0]) == list(first[0])
+    assert [[type(v) for v in r.values()] for r in again] == [[type(v) for v in r.values()] for r in first]
+    assert "mentions" in merged[0] and {r["predicate"] for r in only} == {"fines"}
+    with open_store(path) as store:
+        add_fine(store)
+    with kg.open(str(path)) as graph:
+        after = graph.facts()
+    assert len(computed) == 5 and len(after) == len(first) + 1
+
+
+def test_kg_facts_no_cache_gives_the_same_table(path):
+    runner = CliRunner()
+    args = ["facts", "--store", str(path), "--format", "jsonl"]
+    kept = [runner.invoke(cli, args) for _ in range(2)]
+    fresh = runner.invoke(cli, [*args, "--no-cache"])
+    assert [r.exit_code for r in (*kept, fresh)] == [0, 0, 0]
+    assert kept[0].output == kept[1].output == fresh.output and fresh.output.count("\n") > 3
+    assert list((path / CACHE_DIR).glob("*" + SUFFIX))
