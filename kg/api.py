@@ -266,12 +266,21 @@ class KnowledgeGraph:
         self.store.close()
 
     def facts(self, predicate: str | None = None, *, merged: bool = False,
-              source: str | None = None) -> list[dict[str, Any]]:
-        """The fact table (contract/facts.md), one row per mention or merged."""
-        from kg.facts import fact_rows, merge_rows
+              source: str | None = None, cache: bool = True) -> list[dict[str, Any]]:
+        """The fact table (contract/facts.md), one row per mention or merged.
+        Kept beside an embedded store until it changes; ``cache=False`` reads it anew."""
+        from kg.facts import fact_rows, merge_rows, rows_columns
+        from kg.result_cache import cached_run
 
-        rows = fact_rows(self.store, predicate=predicate, source=source)
-        return merge_rows(rows) if merged else rows
+        def table() -> tuple[str, list[str], list[dict[str, Any]]]:
+            rows = fact_rows(self.store, predicate=predicate, source=source)
+            rows = merge_rows(rows) if merged else rows
+            return "facts", rows_columns(rows), rows
+
+        key = {"predicate": repr(predicate), "source": repr(source), "merged": repr(merged)}
+        kept = getattr(self.store, "result_cache", None) if cache else None
+        (_kind, _columns, rows), _read_back = cached_run(kept, "kg facts", key, table, time.perf_counter)
+        return rows
 
     def query(self, name: str, timeout: float = 60, cache: bool = True, **params: str) -> list[dict[str, Any]]:
         """Run a saved query (name or .rq file) with parameters; rows as dicts.

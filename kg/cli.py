@@ -181,18 +181,23 @@ def build(paths: tuple[str, ...], store: str, endpoint: str | None, update_endpo
 @click.option("--predicate", "-p", help="Only facts with this relation name (e.g. blocks).")
 @click.option("--source", help="Only facts from this document id.")
 @click.option("--merged", is_flag=True, help="One row per distinct fact, with sources and mentions.")
+@click.option("--no-cache", is_flag=True,
+              help="Read the facts anew even if the store kept the table (embedded store: <store>/kg-results/).")
 @format_option(choices=["table", "csv", "tsv", "json", "jsonl"])
 @user_errors
 def facts(store: str, endpoint: str | None, update_endpoint: str | None, predicate: str | None,
-          source: str | None, merged: bool, fmt: str | None) -> None:
-    """Print the fact table (see docs/facts.md for the columns).
+          source: str | None, merged: bool, no_cache: bool, fmt: str | None) -> None:
+    """Print the fact table, one row per mention (columns: docs/facts.md).
+
+    On the embedded store, the table is kept until the store changes, so
+    printing it again is fast.
 
     \b
     Example:
       kg facts --predicate fines --format jsonl
     """
     with _open(store, endpoint) as graph:
-        rows = graph.facts(predicate, merged=merged, source=source)
+        rows = graph.facts(predicate, merged=merged, source=source, cache=not no_cache)
     fmt = _pick_format(fmt, pipe_default="jsonl")
     if fmt == "table":
         cols = ["subject", "predicate", "object", "date", "amount", "unit", "status", "modality", "source"]

@@ -81,3 +81,15 @@ def test_readme_quick_start_and_every_command():
         assert re.search(rf"^kg {name}\b", text, re.M), f"README has no example of kg {name}"
     for link in ("docs/cli.md", "docs/python.md", "docs/architecture.md"):
         assert link in text and (ROOT / link).is_file()
+
+
+def test_facts_md_documents_every_column_and_relation_in_order():
+    from kg.facts import COLUMNS
+    from kg.models import PREDICATES
+
+    text = (ROOT / "docs" / "facts.md").read_text(encoding="utf-8")
+    columns = text.split("## Columns", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `(\w+)` \|", columns, re.M) == list(COLUMNS)
+    relations = text.split("## Relation names", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `(\w+)` \|", relations, re.M) == list(PREDICATES)
+    assert "docs/facts.md" in README.read_text(encoding="utf-8")
