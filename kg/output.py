@@ -29,6 +29,10 @@ __all__ = ["FORMATS", "cell", "json_value", "write_rows"]
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "jsonl")
 
 
+_PLAIN_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":"))
+
+
 def json_value(value: Any) -> Any:
     """``value`` made JSON-serialisable (recursively), keeping numbers numbers."""
     if value is None or isinstance(value, (bool, int, str)):
@@ -55,6 +59,13 @@ def cell(value: Any) -> str:
     """The text of one value in a table/csv/tsv cell."""
     if value is None:
         return ""
+    if type(value) is int:
+        return str(value)
+    if type(value) in (list, dict):
+        try:  # plain JSON inside (a span, the wikidata pair): the C encoder at once
+            return _COMPACT_JSON.encode(value)
+        except (TypeError, ValueError):
+            pass
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -67,6 +78,23 @@ def cell(value: Any) -> str:
         return json.dumps(json_value(value), ensure_ascii=False, separators=(",", ":"))
     v = json_value(value)
     return v if isinstance(v, str) else str(v)
+
+
+def _json_line(row: Mapping[str, Any], columns: list[str]) -> str:
+    """One JSONL line: the C encoder straight away when every value is plain JSON
+    (what the fact table holds), :func:`json_value` when one is not (a Decimal, a
+    date, NaN, a set) — the same text either way, ~3× faster for plain rows."""
+    shaped = row if type(row) is dict and list(row) == columns else {c: row.get(c) for c in columns}
+    try:
+        return _PLAIN_JSON.encode(shaped)
+    except (TypeError, ValueError):
+        return json.dumps({c: json_value(row.get(c)) for c in columns}, ensure_ascii=False)
+
+
+def _cells(row: Mapping[str, Any], columns: list[str]) -> list[str]:
+    """The cells of one row: strings as they are, :func:`cell` for the rest."""
+    values = [row.get(c) for c in columns]
+    return [v if type(v) is str else "" if v is None else cell(v) for v in values]
 
 
 def _is_number(value: Any) -> bool:
@@ -141,16 +169,16 @@ def write_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None,
         out.write("\n")
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({c: json_value(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+            out.write(_json_line(r, columns) + "\n")
     elif fmt == "csv":
         w = csv.writer(out)
         w.writerow(columns)
         for r in rows:
-            w.writerow([cell(r.get(c)) for c in columns])
+            w.writerow(_cells(r, columns))
     elif fmt == "tsv":
         out.write("\t".join(_tsv_escape(c) for c in columns) + "\n")
         for r in rows:
-            out.write("\t".join(_tsv_escape(cell(r.get(c))) for c in columns) + "\n")
+            out.write("\t".join(_tsv_escape(v) for v in _cells(r, columns)) + "\n")
     else:
         isatty = getattr(out, "isatty", None)
         if callable(isatty) and isatty():

@@ -109,3 +109,26 @@ def test_rich_table_on_a_tty():
 def test_columns_default_to_row_keys():
     text = _out("csv", [{"a": 1}, {"b": 2}], None)
     assert text.splitlines()[0] == "a,b"
+
+
+def test_fast_paths_write_the_same_text_as_the_general_conversion():
+    """jsonl and csv/tsv take a shortcut for plain values; the text must be what
+    json_value/cell give, value by value, for every kind of value."""
+    import datetime as dt
+    import math
+
+    from kg.output import _cells, _json_line, cell, json_value
+
+    values = ["文本", "", 0, -7, 2**70, 1.5, 3.0, math.nan, math.inf, True, False, None, Decimal("2.50"),
+              Decimal("4"), dt.date(2021, 4, 10), [1, "二", None], (3, 4), {"subject": "Q1", "object": None},
+              {"x": [Decimal("1.5"), {"y": dt.date(2020, 1, 1)}]}, {"b", "a"}]
+    for value in values:
+        for row, columns in (({"v": value, "w": "x"}, ["v", "w"]), ({"w": "x", "v": value}, ["v", "w"]),
+                             ({"v": value}, ["v", "missing"])):
+            general = json.dumps({c: json_value(row.get(c)) for c in columns}, ensure_ascii=False)
+            assert _json_line(row, columns) == general, value
+            assert _cells(row, columns) == [cell(row.get(c)) for c in columns], value
+        if isinstance(value, (list, tuple, dict, set)):
+            assert cell(value) == json.dumps(json_value(value), ensure_ascii=False, separators=(",", ":"))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            assert cell(value) == str(value)
