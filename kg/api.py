@@ -269,6 +269,11 @@ class KnowledgeGraph:
               source: str | None = None, cache: bool = True) -> list[dict[str, Any]]:
         """The fact table (contract/facts.md), one row per mention or merged.
         Kept beside an embedded store until it changes; ``cache=False`` reads it anew."""
+        return self._fact_table(predicate, merged, source, cache)[0]
+
+    def _fact_table(self, predicate: str | None, merged: bool, source: str | None,
+                    cache: bool) -> tuple[list[dict[str, Any]], bool]:
+        """(rows, whether they were read back from the store's kept copy)."""
         from kg.facts import fact_rows, merge_rows, rows_columns
         from kg.result_cache import cached_run
 
@@ -279,8 +284,20 @@ class KnowledgeGraph:
 
         key = {"predicate": repr(predicate), "source": repr(source), "merged": repr(merged)}
         kept = getattr(self.store, "result_cache", None) if cache else None
-        (_kind, _columns, rows), _read_back = cached_run(kept, "kg facts", key, table, time.perf_counter)
-        return rows
+        (_kind, _columns, rows), read_back = cached_run(kept, "kg facts", key, table, time.perf_counter)
+        return rows, read_back
+
+    def warm(self, timeout: float | None = 600) -> list[dict[str, Any]]:
+        """Compute once what an embedded store keeps (``kg warm``): each saved query
+        that needs no parameter, then the fact table; one row each (see queries.warm)."""
+        from kg import queries
+
+        out = queries.warm(self.store, self.resolver(), timeout)
+        t0 = time.perf_counter()
+        rows, read_back = self._fact_table(None, False, None, True)
+        out.append({"query": "(kg facts)", "rows": len(rows), "seconds": round(time.perf_counter() - t0, 3),
+                    "read_back": read_back, "note": None})
+        return out
 
     def query(self, name: str, timeout: float = 60, cache: bool = True, **params: str) -> list[dict[str, Any]]:
         """Run a saved query (name or .rq file) with parameters; rows as dicts.

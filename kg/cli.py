@@ -256,15 +256,14 @@ def query(name: str, store: str, endpoint: str | None, update_endpoint: str | No
 @format_option()
 @user_errors
 def warm(store: str, timeout: float, fmt: str | None) -> None:
-    """Run each saved query that needs no parameter once, so that the embedded
-    store keeps the results that are slow to compute (after a big build or load).
+    """Run each saved query that needs no parameter once, and read the fact table,
+    so that the embedded store keeps the results that are slow to compute (after
+    a big build or load).
 
     \b
     Example:
       kg load parts/*.nq --store kg.db && kg warm --store kg.db
     """
-    from kg import queries
-    from kg.lexicon import load_gazetteer
     from kg.result_cache import wait_until_settled
     from kg.store import open_store
 
@@ -272,8 +271,8 @@ def warm(store: str, timeout: float, fmt: str | None) -> None:
     # and files written in the last seconds must settle first (kg.result_cache).
     if Path(store).is_dir() and not wait_until_settled(store):
         click.echo(f"kg: warning: {store} is being written; nothing will be kept", err=True)
-    with open_store(store, read_only=True, timeout=timeout) as graph:
-        rows = queries.warm(graph, queries.label_resolver(graph, load_gazetteer()), timeout)
+    with api.KnowledgeGraph(open_store(store, read_only=True, timeout=timeout)) as graph:
+        rows = graph.warm(timeout)
     _write(rows, ["query", "rows", "seconds", "read_back", "note"], _pick_format(fmt))
     if any((row["note"] or "").startswith("error:") for row in rows):
         sys.exit(1)
