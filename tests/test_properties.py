@@ -99,9 +99,10 @@ def test_sentences_respect_max_length(text, limit):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_utf8_round_trip(text):
-    """Any valid UTF-8 decodes to exactly itself (a BOM only is dropped)."""
+    """Any valid UTF-8 decodes to exactly itself (a leading BOM only is dropped)."""
     decoded, encoding, warning = decode_bytes(text.encode("utf-8"))
-    assert decoded == text and encoding == "utf-8" and warning is None
+    expected = text[1:] if text.startswith("\ufeff") else text
+    assert decoded == expected and encoding == "utf-8" and warning is None
 
 
 COMMON = "阿里巴巴腾讯微信闲鱼市场监管总局处以亿元罚款向提交了小程序申请今年月日与合作开放生态系统，。：“”"
@@ -110,10 +111,18 @@ COMMON = "阿里巴巴腾讯微信闲鱼市场监管总局处以亿元罚款向�
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=COMMON + "0123456789 \n", min_size=4, max_size=200), st.sampled_from(["gb18030", "gbk"]))
 def test_chinese_in_gb_encodings_round_trips(text, encoding):
-    """Chinese news text saved as GBK/GB18030 decodes to the same text."""
+    """Chinese news text saved as GBK/GB18030 decodes to the same text, unless its
+    bytes are also valid UTF-8 (小微微系 is D0A1 CEA2 CEA2 CFB5, which UTF-8 reads as
+    U+0421 U+03A2 U+03A2 U+03F5): strict UTF-8 comes first, and only short runs of
+    some characters can be read both ways."""
     if sum(ch in COMMON for ch in text) < 4:
         return
     data = text.encode(encoding)
+    try:
+        data.decode("utf-8")
+        return
+    except UnicodeDecodeError:
+        pass
     try:
         decoded, _, _ = decode_bytes(data)
     except SkipDocument:
