@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.models import Document, EventFact
-from kg.store import GraphStore, open_store
+from kg.store import DEFAULT_PATH, EmbeddedStore, GraphStore, open_store
 from kg.vocabulary import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, GRAPH, doc_iri
 from kg.wordlists import ontology_dir
 
@@ -68,13 +68,37 @@ def stored_hash(content_hash: str, fingerprint: str) -> str:
     return f"{content_hash}:{fingerprint}"
 
 
+def static_graphs(base: str | None = None) -> list[tuple[str, Path]]:
+    """(named graph, Turtle file) of the ontology and of every gazetteer file."""
+    root = ontology_dir(base)
+    out = [(ONTOLOGY_GRAPH, root / "kg.ttl")]
+    for path in sorted(root.glob("entities*.ttl")):
+        out.append((GAZETTEER_GRAPH if path.stem == "entities" else f"{GRAPH}{path.stem}", path))
+    return out
+
+
 def load_static_graphs(store: GraphStore, base: str | None = None) -> None:
     """Put the ontology and every gazetteer file into their own named graphs."""
-    root = ontology_dir(base)
-    store.load_static(ONTOLOGY_GRAPH, root / "kg.ttl")
-    for path in sorted(root.glob("entities*.ttl")):
-        graph = GAZETTEER_GRAPH if path.stem == "entities" else f"{GRAPH}{path.stem}"
+    for graph, path in static_graphs(base):
         store.load_static(graph, path)
+
+
+def _build_target(store: str | None, endpoint: str | None, update_endpoint: str | None,
+                  lock_timeout: float) -> GraphStore:
+    """Where a build writes: an existing embedded store is first opened read-only
+    (holding the writers' lock) and only reopened for writing when something
+    changes, so that a build with nothing to do leaves the store's files, and the
+    results kept beside them, untouched."""
+    path = Path(store or DEFAULT_PATH)
+    if endpoint is None and path.is_dir() and any(path.glob("CURRENT")):
+        return EmbeddedStore.locked_reader(path, lock_timeout=lock_timeout)
+    return open_store(store, endpoint=endpoint, update_endpoint=update_endpoint, lock_timeout=lock_timeout)
+
+
+def _writable(graph: GraphStore) -> GraphStore:
+    if getattr(graph, "read_only", False):
+        graph.upgrade()  # type: ignore[attr-defined]  # only a locked reader is read-only here
+    return graph
 
 
 # ---------------------------------------------------------------- extraction workers
@@ -192,8 +216,9 @@ def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | Non
         if on_error:
             on_error(path, reason)
 
-    with open_store(store, endpoint=endpoint, update_endpoint=update_endpoint, lock_timeout=lock_timeout) as graph:
-        load_static_graphs(graph, ontology)
+    with _build_target(store, endpoint, update_endpoint, lock_timeout) as graph:
+        if not all(graph.static_is_current(g, path) for g, path in static_graphs(ontology)):
+            load_static_graphs(_writable(graph), ontology)
         known = graph.document_hashes()
 
         def todo() -> Iterator[Document]:
@@ -219,11 +244,12 @@ def build(paths: Sequence[str], store: str | None = None, *, endpoint: str | Non
             summary.chars += item.chars
             entities.update(item.entities)
             if len(batch) >= BATCH_DOCUMENTS:
-                graph.replace_documents_nquads(batch)
+                _writable(graph).replace_documents_nquads(batch)
                 batch = []
             if on_progress:
                 on_progress(summary)
-        graph.replace_documents_nquads(batch)
+        if batch:
+            _writable(graph).replace_documents_nquads(batch)
         graph.flush()
         summary.entities = len(entities)
     summary.seconds = time.perf_counter() - started

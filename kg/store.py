@@ -470,6 +470,11 @@ class GraphStore(ABC):
         if graphs:
             self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
 
+    def static_is_current(self, graph_iri: str, path: str | Path) -> bool:
+        """True when ``graph_iri`` holds the file at ``path`` as it is now (by sha256)."""
+        return bool(self.query(f"ASK {{ GRAPH <{graph_iri}> {{ <{graph_iri}> <{_STATIC_HASH}> ?h }} }}",
+                               {"h": Literal(_file_hash(Path(path)))}))
+
     def load_static(self, graph_iri: str, path: str | Path) -> bool:
         """Load a Turtle file into its own graph, replacing it, unless the file is unchanged.
 
@@ -478,13 +483,9 @@ class GraphStore(ABC):
         """
         self._check_writable()
         path = Path(path)
-        digest = _file_hash(path)
-        same = self.query(
-            f"ASK {{ GRAPH <{graph_iri}> {{ <{graph_iri}> <{_STATIC_HASH}> ?h }} }}",
-            {"h": Literal(digest)},
-        )
-        if same:
+        if self.static_is_current(graph_iri, path):
             return False
+        digest = _file_hash(path)
         g = NamedNode(graph_iri)
         try:
             quads = [Quad(t.subject, t.predicate, t.object, g)
@@ -563,14 +564,48 @@ class EmbeddedStore(GraphStore):
         p.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _acquire_lock(p / LOCK_NAME, lock_timeout, p)
         try:
-            self._store = Store(str(p))
-        except OSError as exc:
+            self._store = _open_writable(p)
+        except StoreError:
             self._release()
-            msg = _one_line(exc)
-            if "lock" in msg.lower():
-                raise StoreBusyError(f"store is in use by another process: {p}") from exc
-            raise StoreCorruptError(f"cannot open store {p}: {msg}") from exc
+            raise
         self._cache = ResultCache(p)  # fingerprinted before each query: this process writes
+
+    @classmethod
+    def locked_reader(cls, path: str | Path, *, lock_timeout: float = 10.0,
+                      timeout: float | None = 60) -> "EmbeddedStore":
+        """The existing store at ``path``, read-only but holding the writers' lock, so
+        that :meth:`upgrade` can reopen it for writing with no other writer between.
+        A build that finds nothing to change never opens RocksDB for writing, which
+        would change its files and void the results kept beside it."""
+        p = Path(path)
+        if not p.is_dir():
+            raise StoreError(f"no store at {p}")
+        lock = _acquire_lock(p / LOCK_NAME, lock_timeout, p)
+        try:
+            store = cls(p, read_only=True, timeout=timeout)
+        except BaseException:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            os.close(lock)
+            raise
+        store._lock_fd = lock
+        return store
+
+    def upgrade(self) -> None:
+        """Reopen a :meth:`locked_reader` for writing (nothing when already writable)."""
+        if not self.read_only:
+            return
+        if self._lock_fd is None:
+            raise StoreError(f"store opened read-only, without the writers' lock: {self.location}")
+        p = Path(self.location)
+        self._store = None  # type: ignore[assignment]  # drop the read-only instance first
+        self._cache = None
+        try:
+            self._store = _open_writable(p)
+        except StoreError:
+            self._release()
+            raise
+        self.read_only = False
+        self._cache = ResultCache(p)
 
     @property
     def result_cache(self) -> ResultCache | None:
@@ -747,6 +782,16 @@ def _nq_to_nt(graph: str, data: bytes) -> bytes:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _open_writable(p: Path) -> Store:
+    try:
+        return Store(str(p))
+    except OSError as exc:
+        msg = _one_line(exc)
+        if "lock" in msg.lower():
+            raise StoreBusyError(f"store is in use by another process: {p}") from exc
+        raise StoreCorruptError(f"cannot open store {p}: {msg}") from exc
 
 
 def _acquire_lock(lock_path: Path, timeout: float, store_path: Path) -> int:

@@ -71,3 +71,45 @@ def test_a_changed_document_replaces_only_its_own_facts(seeds_copy: Path, tmp_pa
         ("市场监管总局", "美团", 3442000000, "CNY")]
     kept = [r for r in before if r["source"] == changed.name]
     assert {r["fact_id"] for r in kept} <= {r["fact_id"] for r in after}
+
+
+def test_a_build_with_nothing_to_do_leaves_the_files_and_kept_results(seeds_copy: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged rebuild never opens RocksDB for writing (which would rewrite its
+    files and so void the results kept beside the store); a change still lands."""
+    from kg import queries, result_cache
+    from kg.store import open_store
+
+    monkeypatch.setattr(result_cache, "MIN_SECONDS", 0.0)
+    monkeypatch.setattr(result_cache, "SETTLE_SECONDS", 0.0)
+    folder = tmp_path / "articles"
+    shutil.copytree(seeds_copy, folder)
+    store = tmp_path / "kg.db"
+    build([str(folder)], str(store))
+
+    def fines() -> queries.Result:
+        with open_store(store, read_only=True) as graph:
+            return queries.run(graph, queries.load("fines-by-regulator"), {})
+
+    assert not fines().cached and fines().cached
+    files = result_cache.store_fingerprint(store)
+    assert build([str(folder)], str(store)).written == 0
+    assert result_cache.store_fingerprint(store) == files and fines().cached
+
+    (folder / "new.txt").write_text("2021年4月10日，市场监管总局对美团处以罚款，即34.42亿元。", encoding="utf-8")
+    assert build([str(folder)], str(store)).written == 1
+    after = fines()
+    assert not after.cached and any(row["companyLabel"] == "美团" for row in after.rows)
+
+
+def test_an_edited_gazetteer_alone_is_loaded_by_the_next_build(seeds_copy: Path, tmp_path: Path) -> None:
+    ontology = tmp_path / "ontology"
+    shutil.copytree(REPO / "ontology", ontology)
+    store = tmp_path / "kg.db"
+    build([str(seeds_copy)], str(store), ontology=str(ontology))
+    (ontology / "entities-local.ttl").write_text(
+        '@prefix kg: <https://w3id.org/kg/ontology#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+        '<https://w3id.org/kg/entity/dewu> a kg:App ; skos:prefLabel "得物"@zh .\n', encoding="utf-8")
+    build([str(seeds_copy)], str(store), ontology=str(ontology))
+    with kg.open(str(store)) as graph:
+        assert graph.entity("得物")["type"] == "App"
