@@ -40,3 +40,17 @@ def test_qita_other_is_not_a_reference(extractor):
     """其它收入 is "other income": 它 inside 其它 points at nobody."""
     facts = extract(extractor, "百度公布了第三季度财报。其它收入为3亿元。")
     assert not [f for f in facts if f.predicate == "reports_metric"], metrics(facts)
+
+
+# ------------------------------------------------------------------ amounts
+@pytest.mark.parametrize("text", ["几十亿美元", "数百万用户", "上百亿元"])
+def test_vague_numerals_are_no_amount(text):
+    """几十亿 is "several billion": reading 十亿 out of it gave a precise, wrong 1e9."""
+    from kg.quantity import find_quantities
+    assert find_quantities(text) == []
+
+
+def test_vague_fine_keeps_the_fact_without_an_amount(extractor):
+    facts = extract(extractor, "市场监管总局对美团处以几十亿元的罚款。")
+    fine = [f for f in facts if f.predicate == "fines"]
+    assert fine and all(f.amount is None for f in fine)
