@@ -45,6 +45,7 @@ class Extractor:
         self.alphabet = TypeAlphabet(dict(key))
         self.rules: tuple[Rule, ...] = cached_rules(key, ontology_dir)
         self.base = ontology_dir
+        self.person_chars = frozenset(c for n, c in self.alphabet.chars.items() if self.alphabet.is_a(n, "Person"))
         self.cues = _cues(ontology_dir)
         lists = word_lists(ontology_dir)
         self.visible_suffixes = lists.get("visible_suffixes", ())
@@ -146,12 +147,19 @@ class Extractor:
             index = shifted
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
-            chain = coordinated(ctx.masked, index, other, connectors)
+            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind)
         else:
             chain = [index]
         if taken is not None:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _same_kind(self, a: str, b: str) -> bool:
+        """May two placeholders share a coordinated list? Not a person and an organisation or product."""
+        return self._is_person_char(a) == self._is_person_char(b)
+
+    def _is_person_char(self, char: str) -> bool:
+        return char in self.person_chars
 
     def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
         """A slot the pattern leaves out: a fixed entity, or ``@recent:Class`` (the latest such mention)."""

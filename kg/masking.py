@@ -184,23 +184,30 @@ def owned_member(masked: Masked, index: int) -> int | None:
 
 
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
-                 connectors: Sequence[str] = COORDINATORS) -> list[int]:
+                 connectors: Sequence[str] = COORDINATORS,
+                 same_kind: Callable[[str, str], bool] | None = None) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
-    “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手.
+    “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手. With ``same_kind`` (two
+    placeholder characters → may they share a list?) the list ends at the first
+    name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
+    text = masked.text
+
+    def joins(i: int) -> bool:
+        return i in masked.slots and i not in stops and len(masked.slots[i]) == 1 \
+            and (same_kind is None or same_kind(text[index], text[i]))
+
     chain = [index]
     here = index
-    while (m := right.match(masked.text, here + 1)) and m.end() in masked.slots and m.end() not in stops \
-            and len(masked.slots[m.end()]) == 1:
+    while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
         chain.append(here)
     here = index
-    while here > 0 and (m := left.search(masked.text, 0, here)) and m.start() - 1 in masked.slots \
-            and m.start() - 1 not in stops and len(masked.slots[m.start() - 1]) == 1:
+    while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
         here = m.start() - 1
         chain.append(here)
     return sorted(chain)

@@ -54,3 +54,12 @@ def test_vague_fine_keeps_the_fact_without_an_amount(extractor):
     facts = extract(extractor, "市场监管总局对美团处以几十亿元的罚款。")
     fine = [f for f in facts if f.predicate == "fines"]
     assert fine and all(f.amount is None for f in fine)
+
+
+# ------------------------------------------------------------------ lists
+def test_a_person_list_does_not_run_into_a_company(extractor):
+    """…首席执行官马化腾以及京东集团…: the list of people ends before the company."""
+    facts = extract(extractor, "出席的有腾讯董事会主席兼首席执行官马化腾以及京东集团董事局主席刘强东等人。")
+    found = triples(facts)
+    assert ("马化腾", "holds_position", "腾讯") in found
+    assert not [t for t in found if t[1] == "holds_position" and t[0] in ("京东", "腾讯")], found
