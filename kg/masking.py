@@ -23,6 +23,7 @@ from kg.timex import TimeExpr
 COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
 _OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下|系(?=[\ue000-\ue0ef])")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
+_TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
 @lru_cache(maxsize=8)
@@ -36,11 +37,15 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
 
 
 def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
-    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments."""
+    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments;
+    nor are names inside a longer title of a work (文章《围剿顺丰》, 《B站计划收购网易漫画》),
+    while a title that is just the name (《王者荣耀》, 《财经》) still names it."""
     asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
-    if not asides:
+    titles = [(sentence.start + m.start(), sentence.start + m.end()) for m in _TITLE.finditer(sentence.text)]
+    if not asides and not titles:
         return list(mentions)
-    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
+    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)
+            and not any(a < m.start and m.end < b and (m.start, m.end) != (a + 1, b - 1) for a, b in titles)]
 
 
 def nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,

@@ -63,3 +63,17 @@ def test_a_person_list_does_not_run_into_a_company(extractor):
     found = triples(facts)
     assert ("马化腾", "holds_position", "腾讯") in found
     assert not [t for t in found if t[1] == "holds_position" and t[0] in ("京东", "腾讯")], found
+
+
+# ------------------------------------------------------------------ titles of works
+def test_names_inside_a_title_are_not_arguments(extractor):
+    """An article called 《美团收购摩拜》 is a title, not a statement of the text."""
+    facts = extract(extractor, "京东在文章《美团收购摩拜》中对标拼多多。")
+    assert ("美团", "acquires", "摩拜") not in triples(facts)
+    facts = extract(extractor, "虎嗅的文章《围剿美团》提到，饿了么正在追赶。")
+    assert not [f for f in facts if f.predicate == "competes_with"], triples(facts)
+
+
+def test_a_title_that_is_just_the_name_still_names_it(extractor):
+    facts = extract(extractor, "腾讯旗下的《王者荣耀》月活跃用户超过1亿。")
+    assert ("腾讯", "owns", "王者荣耀") in triples(facts)
