@@ -29,6 +29,9 @@ from kg.sentences import split_sentences
 from kg.timex import DateContext, TimeExpr
 from kg.wordlists import word_lists
 
+#: What joins the names of a joint figure: the list words, and 加/+ (抖音加TikTok全球月活).
+SOLO_CONNECTORS = tuple(c for c in COORDINATORS if c) + ("加", "+", "＋")
+
 
 @lru_cache(maxsize=4)
 def _cues(base: str | None) -> Cues:
@@ -154,6 +157,14 @@ class Extractor:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
 
+    def _in_list(self, ctx: SentenceContext, match: re.Match[str], slot: str) -> bool:
+        """Does slot ``slot`` stand in a list of several distinct names (抖音加TikTok, A、B和C)?"""
+        index = _slot_index(match, slot)
+        if index is None:
+            return False
+        chain = coordinated(ctx.masked, index, None, SOLO_CONNECTORS, self._same_kind)
+        return len({e.iri for i in chain for e in ctx.masked.slots.get(i, ())}) > 1
+
     def _same_kind(self, a: str, b: str) -> bool:
         """May two placeholders share a coordinated list? Not a person and an organisation or product."""
         return self._is_person_char(a) == self._is_person_char(b)
@@ -182,6 +193,8 @@ class Extractor:
                           match: re.Match[str]) -> Iterator[EventFact]:
         trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
             else (match.start(), match.end())
+        if any(self._in_list(ctx, match, slot) for slot in rule.solo):
+            return  # 华为、小米和vivo占据54.9%: a joint figure, nobody's own
         modality = rule.modality or self.cues.modality(ctx.masked.text, match, trigger, rule)
         for subj_slot, obj_slot, role_group, q_slot in rule.emit:
             q_slot = q_slot or "Q"

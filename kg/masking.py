@@ -32,7 +32,8 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
     words = "|".join(re.escape(c) for c in sorted(connectors, key=len, reverse=True) if c)
     if connectors == ("",):
         return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
-    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})|){'' if '' in connectors else '(?!)'}[“\"「《]?"
+    adjacent = "|" if "" in connectors else ""  # an empty connector: names may also touch
+    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words}){adjacent})[“\"「《]?"
     return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 

@@ -77,3 +77,15 @@ def test_names_inside_a_title_are_not_arguments(extractor):
 def test_a_title_that_is_just_the_name_still_names_it(extractor):
     facts = extract(extractor, "腾讯旗下的《王者荣耀》月活跃用户超过1亿。")
     assert ("腾讯", "owns", "王者荣耀") in triples(facts)
+
+
+# ------------------------------------------------------------------ joint figures
+@pytest.mark.parametrize("text", ["华为、小米、OPPO和vivo四大品牌占据印度市场份额的54.9%。",
+                                  "抖音加TikTok的全球月活超过5亿。"])
+def test_a_figure_of_a_list_belongs_to_no_single_member(extractor, text):
+    assert metrics(extract(extractor, text)) == set()
+
+
+def test_respectively_still_gives_each_member_its_figure(extractor):
+    facts = extract(extractor, "闲鱼和转转的市场占有率分别为65.3%、60%。")
+    assert metrics(facts) == {("闲鱼", "市场份额", 0.653), ("转转", "市场份额", 0.6)}
