@@ -89,3 +89,16 @@ def test_a_figure_of_a_list_belongs_to_no_single_member(extractor, text):
 def test_respectively_still_gives_each_member_its_figure(extractor):
     facts = extract(extractor, "闲鱼和转转的市场占有率分别为65.3%、60%。")
     assert metrics(facts) == {("闲鱼", "市场份额", 0.653), ("转转", "市场份额", 0.6)}
+
+
+# ------------------------------------------------------------------ metric words
+@pytest.mark.parametrize("text", ["美团毛利润为193亿元。", "搜狗的净收入为2390万美元。", "搜狗的其他收入为2400万美元。",
+                                  "汇率调整会让苹果营收减少20亿元。", "小米日活设备超过1000万台。"])
+def test_words_that_only_look_like_a_metric(extractor, text):
+    """毛利润/净收入 are not 净利润/营收, a decrease is no revenue, devices are no users."""
+    assert metrics(extract(extractor, text)) == set()
+
+
+def test_daily_actives_keep_their_name(extractor):
+    facts = extract(extractor, "高德地图的日活跃用户数突破1亿。")
+    assert metrics(facts) == {("高德地图", "日活跃用户数", 1e8)}
