@@ -102,3 +102,15 @@ def test_words_that_only_look_like_a_metric(extractor, text):
 def test_daily_actives_keep_their_name(extractor):
     facts = extract(extractor, "高德地图的日活跃用户数突破1亿。")
     assert metrics(facts) == {("高德地图", "日活跃用户数", 1e8)}
+
+
+# ------------------------------------------------------------------ modality
+@pytest.mark.parametrize("text, predicate, modality", [
+    ("记者问：快手和抖音是不是已经开始激烈竞争了？", "competes_with", "hypothetical"),
+    ("市场多次传言滴滴收购ofo，但被双方否认。", "acquires", "reported"),
+    ("苹果对下一季度业绩作出了如下预期：营收为890亿美元。", "reports_metric", "planned"),
+    ("该公司第四季度的指导值为：营收为1.6亿美元。", "reports_metric", "planned"),
+])
+def test_questions_rumours_and_forecasts(extractor, text, predicate, modality):
+    facts = [f for f in extract(extractor, "新浪公布了财报。" + text) if f.predicate == predicate]
+    assert facts and {f.modality for f in facts} == {modality}, [(f.subject, f.modality) for f in facts]
