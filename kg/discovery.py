@@ -36,6 +36,10 @@ _MEASURE = r"(?:[一两二三四五六七八九十几多]+(?:个|款|家)|一款
 _COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
 _DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
+#: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
+_NOT_NAME_START = "不|没|很|太|非常|比较|更加"
+#: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
+_TYPE_COMPOUND = "线|链|类|型|化"
 _PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所")
 
 
@@ -50,6 +54,7 @@ class _Patterns:
     regulator: re.Pattern[str]
     company: re.Pattern[str]
     person: re.Pattern[str]
+    not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -65,7 +70,8 @@ def _patterns(base: str | None) -> _Patterns:
     double = _alternation([s for s in words.get("surnames", ()) if len(s) == 2])
     return _Patterns(
         types=types,
-        quoted_list=re.compile(rf"(?P<list>(?:{_QUOTED}(?:、|和|与|及))*{_QUOTED})(?:的|等)?{_MEASURE}(?P<type>{type_alt})"),
+        quoted_list=re.compile(rf"(?P<list>(?:{_QUOTED}(?:、|和|与|及))*{_QUOTED})(?:的|等)?{_MEASURE}(?P<type>{type_alt})"
+                               rf"(?!{_TYPE_COMPOUND})"),
         quoted_after=re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         launched=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:一款|名为)?"
                             rf"[“\"「](?P<name>{_NAME})[”\"」](?!计划|活动|项目|战略|行动|口号|概念|模式)"),
@@ -77,6 +83,7 @@ def _patterns(base: str | None) -> _Patterns:
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
         person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
+        not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
 
@@ -146,14 +153,18 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         add(start, end, "Regulator", 0.7)
     for start, end in compounds:
         add(start, end, "App", 0.6)
+    def add_quoted(start: int, end: int, type_name: str, confidence: float) -> None:
+        if not pats.not_product.search(text[start:end]):
+            add(start, end, type_name, confidence)
+
     for m in pats.quoted_list.finditer(text):
         for q in re.finditer(_NAME, m.group("list")):
-            add(m.start("list") + q.start(), m.start("list") + q.end(), pats.types[m.group("type")], 0.7)
+            add_quoted(m.start("list") + q.start(), m.start("list") + q.end(), pats.types[m.group("type")], 0.7)
     for m in pats.quoted_after.finditer(text):
-        add(m.start("name"), m.end("name"), pats.types[m.group("type")], 0.7)
+        add_quoted(m.start("name"), m.end("name"), pats.types[m.group("type")], 0.7)
     for pattern in (pats.owned, pats.launched):
         for m in pattern.finditer(text):
-            add(m.start("name"), m.end("name"), "App", 0.6)
+            add_quoted(m.start("name"), m.end("name"), "App", 0.6)
     for m in pats.company.finditer(text):
         start = m.start("body")
         for i in range(m.end("body") - 1, m.start("body") - 1, -1):  # the left edge: after the last function word
