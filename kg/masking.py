@@ -198,6 +198,7 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手. With ``same_kind`` (two
     placeholder characters → may they share a list?) the list ends at the first
     name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
+    A name followed by 版 names a version (今日头条安卓版), never a list member.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
@@ -205,6 +206,7 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
 
     def joins(i: int) -> bool:
         return i in masked.slots and i not in stops and len(masked.slots[i]) == 1 \
+            and not text.startswith("版", i + 1) \
             and (same_kind is None or same_kind(text[index], text[i]))
 
     chain = [index]

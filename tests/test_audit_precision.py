@@ -114,3 +114,22 @@ def test_daily_actives_keep_their_name(extractor):
 def test_questions_rumours_and_forecasts(extractor, text, predicate, modality):
     facts = [f for f in extract(extractor, "新浪公布了财报。" + text) if f.predicate == predicate]
     assert facts and {f.modality for f in facts} == {modality}, [(f.subject, f.modality) for f in facts]
+
+
+# ------------------------------------------------------------------ launches
+@pytest.mark.parametrize("text", ["抖音发布“蓝V计划”。", "携程推出了“酒店囤货节”。", "腾讯推出“科学探索大奖”。",
+                                  "证监会发布“虚拟资产监管声明”。", "百度对语音技术的开发“不够积极”。",
+                                  "其中“稳健”产品线发布了新手机。", "雷军发布微博称，小米手机出货量突破一亿台。"])
+def test_programmes_campaigns_and_posts_are_not_launched_products(extractor, text):
+    assert not [f for f in extract(extractor, text) if f.predicate == "launches"], triples(extract(extractor, text))
+
+
+def test_quoted_products_are_still_launched(extractor):
+    assert ("腾讯", "launches", "YOO视频") in triples(extract(extractor, "腾讯发布了短视频产品“YOO视频”。"))
+
+
+def test_a_platform_version_is_not_the_launcher(extractor):
+    """今日头条安卓版上线了…: 安卓 names the version, 今日头条 launched it."""
+    found = triples(extract(extractor, "今日头条安卓版上线了“今日游戏”。"))
+    assert ("今日头条", "launches", "今日游戏") in found
+    assert not [t for t in found if t[0] == "安卓"], found
