@@ -13,7 +13,8 @@ private-use character standing for its class, plus three shorthands:
   (no ，；：), ``<<0,20>>``: a lazy gap that may cross clause punctuation,
   ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``,
   ``<<0,24!mentions>>``: a gap that never crosses another entity mention;
-  in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name).
+  in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name),
+  and so it does bare in a pattern, with no slot (``{O:Actor}(?!{Any})``: no name next).
   Of several matches of one trigger, the shortest (nearest slots) is kept.
 * a pattern that starts with the subject slot ``{S:…}`` never takes a
   subject right after a preposition or instrument word
@@ -180,7 +181,7 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
         return f"{body}{{{low},{high}}}" + ("" if greedy else "?")
 
     expanded = _GAP.sub(gap, text)
-    expanded = _SLOT.sub(slot, expanded)
+    expanded = _SLOT.sub(slot, expanded).replace("{Any}", "[\ue000-\ue0ef]")
     if guard and _LEADING_SUBJECT.match(text):
         guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
         expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)
