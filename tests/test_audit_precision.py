@@ -133,3 +133,15 @@ def test_a_platform_version_is_not_the_launcher(extractor):
     found = triples(extract(extractor, "今日头条安卓版上线了“今日游戏”。"))
     assert ("今日头条", "launches", "今日游戏") in found
     assert not [t for t in found if t[0] == "安卓"], found
+
+
+# ------------------------------------------------------------------ launches_on
+@pytest.mark.parametrize("text", ["百度上周推出内测小程序入口。", "腾讯云推出了“小程序云开发”工具，方便开发者。"])
+def test_a_mini_program_entry_or_toolkit_is_no_launch_on_wechat(extractor, text):
+    assert not [f for f in extract(extractor, text) if f.predicate == "launches_on"], triples(extract(extractor, text))
+
+
+def test_a_phone_model_going_on_sale_is_no_app_launch(extractor):
+    """vivo X23登陆天猫: a device on sale, not vivo launching on a platform."""
+    assert not [f for f in extract(extractor, "新款vivo X23今天正式登陆天猫。") if f.predicate == "launches_on"]
+    assert ("盒马", "launches_on", "微信") in triples(extract(extractor, "盒马2021年入驻微信小程序。"))
