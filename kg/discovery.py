@@ -33,14 +33,16 @@ _NAME = r"[\u4e00-\u9fffA-Za-z0-9·\-]{2,12}"
 _QUOTED = rf"[{_OPEN_QUOTES}]{_NAME}[{_CLOSE_QUOTES}]"
 _MEASURE = r"(?:[一两二三四五六七八九十几多]+(?:个|款|家)|一款|这款|该款)?"
 #: Characters that end the left edge of a company name (verbs and function words).
-_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或")
+_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或让但括原任")
+#: After a number these end a date, so the name starts after them (10月23日新宇集团).
+_DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
 _DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
 #: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
 _NOT_NAME_START = "不|没|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
 _TYPE_COMPOUND = "线|链|类|型|化"
-_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所")
+_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class _Patterns:
     company: re.Pattern[str]
     person: re.Pattern[str]
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
+    generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -83,6 +86,7 @@ def _patterns(base: str | None) -> _Patterns:
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
         person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
+        generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
         not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
@@ -97,8 +101,10 @@ def _unknown_name(word: str) -> bool:
 
 
 def _person_end(text: str, start: int, end: int) -> int:
-    """A three-character name loses its last character when that starts a word (蒋凡发布 → 蒋凡)."""
-    if end - start == 3 and (text[end - 1] in _PERSON_STOP or jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0):
+    """A three-character name loses its last character when that is a function word (龚宇有话 → 龚宇)
+    or starts a word (蒋凡发布 → 蒋凡), unless a function word follows the three (汤道生在 stays)."""
+    if end - start == 3 and (text[end - 1] in _PERSON_STOP or (
+            jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0 and text[end:end + 1] not in _PERSON_STOP)):
         return end - 1
     return end
 
@@ -168,11 +174,12 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     for m in pats.company.finditer(text):
         start = m.start("body")
         for i in range(m.end("body") - 1, m.start("body") - 1, -1):  # the left edge: after the last function word
-            if text[i] in _COMPANY_LEFT_STOP:
+            if text[i] in _COMPANY_LEFT_STOP or (text[i] in _DATE_ENDS and text[i - 1:i].isdigit()):
                 start = i + 1
                 break
         body = text[start:m.start("suffix")]
-        if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6):
+        if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
+                and not pats.generic.fullmatch(body):
             add(start, m.end(), "Company", 0.6)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
         head = text[h_start:h_end]

@@ -145,3 +145,24 @@ def test_a_phone_model_going_on_sale_is_no_app_launch(extractor):
     """vivo X23登陆天猫: a device on sale, not vivo launching on a platform."""
     assert not [f for f in extract(extractor, "新款vivo X23今天正式登陆天猫。") if f.predicate == "launches_on"]
     assert ("盒马", "launches_on", "微信") in triples(extract(extractor, "盒马2021年入驻微信小程序。"))
+
+
+# ------------------------------------------------------------------ discovered names
+@pytest.mark.parametrize("text, person, org", [
+    ("腾讯高级副总裁汤道生在大会上表示。", "汤道生", "腾讯"),          # 生在 is a word, but 在 ends the name
+    ("爱奇艺首席执行官龚宇有话在前。", "龚宇", "爱奇艺"),              # 有 never ends a name
+    ("苏宁易购副总裁王哲进一步解释。", "王哲", "苏宁易购"),
+    ("阿里巴巴副总裁蒋凡发布了新品。", "蒋凡", "阿里巴巴"),
+    ("但真正让联想集团董事长杨元庆担心的是成本。", "杨元庆", "联想集团"),  # 让 starts no company name
+])
+def test_person_and_company_edges(extractor, text, person, org):
+    assert (person, "holds_position", org) in triples(extract(extractor, text))
+
+
+def test_a_date_is_not_part_of_a_company_name(extractor):
+    assert ("新宇集团", "cooperates_with", "京东") in triples(extract(extractor, "10月23日新宇集团宣布与京东战略合作。"))
+
+
+def test_trade_words_alone_make_no_company(extractor):
+    assert not [f for f in extract(extractor, "某某（厦门）科技有限公司创始人郭长琛出席了会议。")
+                if f.predicate == "holds_position"]
