@@ -93,10 +93,17 @@ def test_respectively_still_gives_each_member_its_figure(extractor):
 
 # ------------------------------------------------------------------ metric words
 @pytest.mark.parametrize("text", ["美团毛利润为193亿元。", "搜狗的净收入为2390万美元。", "搜狗的其他收入为2400万美元。",
-                                  "汇率调整会让苹果营收减少20亿元。", "小米日活设备超过1000万台。"])
+                                  "汇率调整会让苹果营收减少20亿元。", "小米日活设备超过1000万台。",
+                                  "小米月活跃设备超3000万。"])
 def test_words_that_only_look_like_a_metric(extractor, text):
     """毛利润/净收入 are not 净利润/营收, a decrease is no revenue, devices are no users."""
     assert metrics(extract(extractor, text)) == set()
+
+
+def test_net_revenue_is_revenue_and_guidance_is_planned(extractor):
+    assert metrics(extract(extractor, "携程第三季度净营收为人民币94亿元。")) == {("携程", "营收", 9.4e9)}
+    facts = extract(extractor, "阿里巴巴将全年的收入指引调整为3750亿元。")
+    assert {(label(f.subject), f.modality) for f in facts if f.predicate == "reports_metric"} == {("阿里巴巴", "planned")}
 
 
 def test_daily_actives_keep_their_name(extractor):
