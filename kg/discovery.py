@@ -43,6 +43,8 @@ _NOT_NAME_START = "不|没|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
 _TYPE_COMPOUND = "线|链|类|型|化"
 _PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进")
+#: Function words that follow a whole name (汤道生在): not the verbs' first characters 表/称/说 (周源发表).
+_AFTER_NAME = set("在曾的也等向和与对就是于将把被从已亦还都则即所")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _person_end(text: str, start: int, end: int) -> int:
     """A three-character name loses its last character when that is a function word (龚宇有话 → 龚宇)
     or starts a word (蒋凡发布 → 蒋凡), unless a function word follows the three (汤道生在 stays)."""
     if end - start == 3 and (text[end - 1] in _PERSON_STOP or (
-            jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0 and text[end:end + 1] not in _PERSON_STOP)):
+            jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0 and text[end:end + 1] not in _AFTER_NAME)):
         return end - 1
     return end
 
