@@ -39,7 +39,7 @@ _DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
 _DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
 #: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
-_NOT_NAME_START = "不|没|很|太|非常|比较|更加"
+_NOT_NAME_START = "不够|不太|不是|不会|不能|没有|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
 _TYPE_COMPOUND = "线|链|类|型|化"
 _PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进")

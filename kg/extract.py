@@ -52,6 +52,7 @@ class Extractor:
         self.cues = _cues(ontology_dir)
         lists = word_lists(ontology_dir)
         self.visible_suffixes = lists.get("visible_suffixes", ())
+        self.distributive = lists.get("distributive", ())
         self.continuation = lists.get("continuation", ())
         self.last_sentence_count = 0
         self.any_trigger = _union([r.triggers for r in self.rules])
@@ -163,7 +164,10 @@ class Extractor:
         if index is None:
             return False
         chain = coordinated(ctx.masked, index, None, SOLO_CONNECTORS, self._same_kind)
-        return len({e.iri for i in chain for e in ctx.masked.slots.get(i, ())}) > 1
+        if len({e.iri for i in chain for e in ctx.masked.slots.get(i, ())}) < 2:
+            return False
+        between = ctx.masked.text[max(chain) + 1:match.end()]
+        return not any(w in between for w in self.distributive)  # 微信和QQ的月活都…: each member's
 
     def _same_kind(self, a: str, b: str) -> bool:
         """May two placeholders share a coordinated list? Not a person and an organisation or product."""

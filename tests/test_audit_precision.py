@@ -176,3 +176,14 @@ def test_a_date_is_not_part_of_a_company_name(extractor):
 def test_trade_words_alone_make_no_company(extractor):
     assert not [f for f in extract(extractor, "某某（厦门）科技有限公司创始人郭长琛出席了会议。")
                 if f.predicate == "holds_position"]
+
+
+# ------------------------------------------------------------------ what must survive the fixes
+def test_recall_guards(extractor):
+    """Each figure of 都 goes to every member; a fall *to* a value states it; 净营业收入 is revenue;
+    a product name may start with 不 (only descriptions such as 不够积极 are refused)."""
+    assert metrics(extract(extractor, "腾讯旗下的微信和QQ的月活跃用户数都接近10亿。")) == \
+        {("微信", "月活跃用户数", 1e9), ("QQ", "月活跃用户数", 1e9)}
+    assert metrics(extract(extractor, "百度净利润下滑到8000万元。")) == {("百度", "净利润", 8e7)}
+    assert metrics(extract(extractor, "携程净营业收入为94亿元。")) == {("携程", "营收", 9.4e9)}
+    assert ("腾讯", "launches", "不良人") in triples(extract(extractor, "腾讯发布了新游戏“不良人”。"))
