@@ -81,7 +81,9 @@ def test_a_title_that_is_just_the_name_still_names_it(extractor):
 
 # ------------------------------------------------------------------ joint figures
 @pytest.mark.parametrize("text", ["华为、小米、OPPO和vivo四大品牌占据印度市场份额的54.9%。",
-                                  "抖音加TikTok的全球月活超过5亿。"])
+                                  "抖音加TikTok的全球月活超过5亿。",
+                                  "苹果和“华米OV”占据中国手机市场份额的79%。",
+                                  "“华米OV”+“苹果”五强占据了市场份额的81%。"])
 def test_a_figure_of_a_list_belongs_to_no_single_member(extractor, text):
     assert metrics(extract(extractor, text)) == set()
 
