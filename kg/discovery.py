@@ -111,6 +111,14 @@ def _person_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def _left_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A discovered name starts after the last function word inside it (票是由深圳市税务局 → 深圳市税务局)."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in _COMPANY_LEFT_STOP:
+            return i + 1, end
+    return start, end
+
+
 def _entity(label: str, type_name: str, confidence: float) -> Entity:
     return Entity(iri=discovered_entity_iri(label), label=label, type=type_name,
                   discovered=True, confidence=confidence)
@@ -142,7 +150,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     left out of the kept set; the caller drops them by overlap.
     """
     pats = _patterns(base)
-    local = [m.span() for m in pats.regulator.finditer(text)]
+    local = [_left_trimmed(text, *m.span()) for m in pats.regulator.finditer(text)]
     compounds = _compounds(text, known, pats, gazetteer)
     quoted = [(m.start("list") + q.start(), m.start("list") + q.end()) for m in pats.quoted_list.finditer(text)
               for q in re.finditer(_NAME, m.group("list"))]  # “京东购物”小程序: a quoted name beats the 京东 inside it

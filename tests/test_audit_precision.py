@@ -189,3 +189,8 @@ def test_recall_guards(extractor):
     assert metrics(extract(extractor, "百度净利润下滑到8000万元。")) == {("百度", "净利润", 8e7)}
     assert metrics(extract(extractor, "携程净营业收入为94亿元。")) == {("携程", "营收", 9.4e9)}
     assert ("腾讯", "launches", "不良人") in triples(extract(extractor, "腾讯发布了新游戏“不良人”。"))
+
+
+def test_a_local_regulator_name_starts_after_function_words(extractor):
+    found = triples(extract(extractor, "这张发票是由深圳市税务局和腾讯合作完成的。"))
+    assert ("深圳市税务局", "cooperates_with", "腾讯") in found, found
