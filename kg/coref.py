@@ -24,6 +24,8 @@ from kg.wordlists import table
 #: Characters around 其 that make it part of another word (其中, 尤其, 其他 …).
 _QI_AFTER = set("中他它实余次后间一二三所")
 _QI_BEFORE = set("尤极与及充何")
+#: Characters before 它/他 that make it part of another word (其它, 其他: "other").
+_TA_BEFORE = set("其")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             continue
         if m.group() == "其" and (text[m.end():m.end() + 1] in _QI_AFTER or text[m.start() - 1:m.start()] in _QI_BEFORE):
             continue
+        if m.group() == "它" and text[m.start() - 1:m.start()] in _TA_BEFORE:
+            continue  # 其它收入: "other income", no reference
         spec = words[m.group()]
         before = [x for x in here if x.end - offset <= m.start()]
         markers = tuple(spec.get("skip_after", ()))

@@ -33,10 +33,18 @@ _NAME = r"[\u4e00-\u9fffA-Za-z0-9·\-]{2,12}"
 _QUOTED = rf"[{_OPEN_QUOTES}]{_NAME}[{_CLOSE_QUOTES}]"
 _MEASURE = r"(?:[一两二三四五六七八九十几多]+(?:个|款|家)|一款|这款|该款)?"
 #: Characters that end the left edge of a company name (verbs and function words).
-_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或")
+_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或让但括原任")
+#: After a number these end a date, so the name starts after them (10月23日新宇集团).
+_DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
 _DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
-_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所")
+#: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
+_NOT_NAME_START = "不够|不太|不是|不会|不能|没有|很|太|非常|比较|更加"
+#: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
+_TYPE_COMPOUND = "线|链|类|型|化"
+_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进")
+#: Function words that follow a whole name (汤道生在): not the verbs' first characters 表/称/说 (周源发表).
+_AFTER_NAME = set("在曾的也等向和与对就是于将把被从已亦还都则即所")
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class _Patterns:
     regulator: re.Pattern[str]
     company: re.Pattern[str]
     person: re.Pattern[str]
+    not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
+    generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -65,7 +75,8 @@ def _patterns(base: str | None) -> _Patterns:
     double = _alternation([s for s in words.get("surnames", ()) if len(s) == 2])
     return _Patterns(
         types=types,
-        quoted_list=re.compile(rf"(?P<list>(?:{_QUOTED}(?:、|和|与|及))*{_QUOTED})(?:的|等)?{_MEASURE}(?P<type>{type_alt})"),
+        quoted_list=re.compile(rf"(?P<list>(?:{_QUOTED}(?:、|和|与|及))*{_QUOTED})(?:的|等)?{_MEASURE}(?P<type>{type_alt})"
+                               rf"(?!{_TYPE_COMPOUND})"),
         quoted_after=re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         launched=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:一款|名为)?"
                             rf"[“\"「](?P<name>{_NAME})[”\"」](?!计划|活动|项目|战略|行动|口号|概念|模式)"),
@@ -77,6 +88,8 @@ def _patterns(base: str | None) -> _Patterns:
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
         person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
+        generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
+        not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
 
@@ -90,10 +103,20 @@ def _unknown_name(word: str) -> bool:
 
 
 def _person_end(text: str, start: int, end: int) -> int:
-    """A three-character name loses its last character when that starts a word (蒋凡发布 → 蒋凡)."""
-    if end - start == 3 and (text[end - 1] in _PERSON_STOP or jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0):
+    """A three-character name loses its last character when that is a function word (龚宇有话 → 龚宇)
+    or starts a word (蒋凡发布 → 蒋凡), unless a function word follows the three (汤道生在 stays)."""
+    if end - start == 3 and (text[end - 1] in _PERSON_STOP or (
+            jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0 and text[end:end + 1] not in _AFTER_NAME)):
         return end - 1
     return end
+
+
+def _left_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A discovered name starts after the last function word inside it (票是由深圳市税务局 → 深圳市税务局)."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in _COMPANY_LEFT_STOP:
+            return i + 1, end
+    return start, end
 
 
 def _entity(label: str, type_name: str, confidence: float) -> Entity:
@@ -127,7 +150,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     left out of the kept set; the caller drops them by overlap.
     """
     pats = _patterns(base)
-    local = [m.span() for m in pats.regulator.finditer(text)]
+    local = [_left_trimmed(text, *m.span()) for m in pats.regulator.finditer(text)]
     compounds = _compounds(text, known, pats, gazetteer)
     quoted = [(m.start("list") + q.start(), m.start("list") + q.end()) for m in pats.quoted_list.finditer(text)
               for q in re.finditer(_NAME, m.group("list"))]  # “京东购物”小程序: a quoted name beats the 京东 inside it
@@ -146,22 +169,27 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         add(start, end, "Regulator", 0.7)
     for start, end in compounds:
         add(start, end, "App", 0.6)
+    def add_quoted(start: int, end: int, type_name: str, confidence: float) -> None:
+        if not pats.not_product.search(text[start:end]):
+            add(start, end, type_name, confidence)
+
     for m in pats.quoted_list.finditer(text):
         for q in re.finditer(_NAME, m.group("list")):
-            add(m.start("list") + q.start(), m.start("list") + q.end(), pats.types[m.group("type")], 0.7)
+            add_quoted(m.start("list") + q.start(), m.start("list") + q.end(), pats.types[m.group("type")], 0.7)
     for m in pats.quoted_after.finditer(text):
-        add(m.start("name"), m.end("name"), pats.types[m.group("type")], 0.7)
+        add_quoted(m.start("name"), m.end("name"), pats.types[m.group("type")], 0.7)
     for pattern in (pats.owned, pats.launched):
         for m in pattern.finditer(text):
-            add(m.start("name"), m.end("name"), "App", 0.6)
+            add_quoted(m.start("name"), m.end("name"), "App", 0.6)
     for m in pats.company.finditer(text):
         start = m.start("body")
         for i in range(m.end("body") - 1, m.start("body") - 1, -1):  # the left edge: after the last function word
-            if text[i] in _COMPANY_LEFT_STOP:
+            if text[i] in _COMPANY_LEFT_STOP or (text[i] in _DATE_ENDS and text[i - 1:i].isdigit()):
                 start = i + 1
                 break
         body = text[start:m.start("suffix")]
-        if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6):
+        if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
+                and not pats.generic.fullmatch(body):
             add(start, m.end(), "Company", 0.6)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
         head = text[h_start:h_end]

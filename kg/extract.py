@@ -29,6 +29,9 @@ from kg.sentences import split_sentences
 from kg.timex import DateContext, TimeExpr
 from kg.wordlists import word_lists
 
+#: What joins the names of a joint figure: the list words, and 加/+ (抖音加TikTok全球月活).
+SOLO_CONNECTORS = tuple(c for c in COORDINATORS if c) + ("加", "+", "＋")
+
 
 @lru_cache(maxsize=4)
 def _cues(base: str | None) -> Cues:
@@ -45,9 +48,11 @@ class Extractor:
         self.alphabet = TypeAlphabet(dict(key))
         self.rules: tuple[Rule, ...] = cached_rules(key, ontology_dir)
         self.base = ontology_dir
+        self.person_chars = frozenset(c for n, c in self.alphabet.chars.items() if self.alphabet.is_a(n, "Person"))
         self.cues = _cues(ontology_dir)
         lists = word_lists(ontology_dir)
         self.visible_suffixes = lists.get("visible_suffixes", ())
+        self.distributive = lists.get("distributive", ())
         self.continuation = lists.get("continuation", ())
         self.last_sentence_count = 0
         self.any_trigger = _union([r.triggers for r in self.rules])
@@ -146,12 +151,30 @@ class Extractor:
             index = shifted
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
-            chain = coordinated(ctx.masked, index, other, connectors)
+            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind)
         else:
             chain = [index]
         if taken is not None:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _in_list(self, ctx: SentenceContext, match: re.Match[str], slot: str) -> bool:
+        """Does slot ``slot`` stand in a list of several distinct names (抖音加TikTok, A、B和C)?"""
+        index = _slot_index(match, slot)
+        if index is None:
+            return False
+        chain = coordinated(ctx.masked, index, None, SOLO_CONNECTORS, self._same_kind)
+        if len({e.iri for i in chain for e in ctx.masked.slots.get(i, ())}) < 2:
+            return False
+        between = ctx.masked.text[max(chain) + 1:match.end()]
+        return not any(w in between for w in self.distributive)  # 微信和QQ的月活都…: each member's
+
+    def _same_kind(self, a: str, b: str) -> bool:
+        """May two placeholders share a coordinated list? Not a person and an organisation or product."""
+        return self._is_person_char(a) == self._is_person_char(b)
+
+    def _is_person_char(self, char: str) -> bool:
+        return char in self.person_chars
 
     def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
         """A slot the pattern leaves out: a fixed entity, or ``@recent:Class`` (the latest such mention)."""
@@ -174,6 +197,8 @@ class Extractor:
                           match: re.Match[str]) -> Iterator[EventFact]:
         trigger = (match.start("T"), match.end("T")) if "T" in match.re.groupindex and match.group("T") is not None \
             else (match.start(), match.end())
+        if any(self._in_list(ctx, match, slot) for slot in rule.solo):
+            return  # 华为、小米和vivo占据54.9%: a joint figure, nobody's own
         modality = rule.modality or self.cues.modality(ctx.masked.text, match, trigger, rule)
         for subj_slot, obj_slot, role_group, q_slot in rule.emit:
             q_slot = q_slot or "Q"

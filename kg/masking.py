@@ -23,6 +23,7 @@ from kg.timex import TimeExpr
 COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
 _OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下|系(?=[\ue000-\ue0ef])")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
+_TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
 @lru_cache(maxsize=8)
@@ -31,16 +32,21 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
     words = "|".join(re.escape(c) for c in sorted(connectors, key=len, reverse=True) if c)
     if connectors == ("",):
         return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
-    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words})|){'' if '' in connectors else '(?!)'}[“\"「《]?"
+    adjacent = "|" if "" in connectors else ""  # an empty connector: names may also touch
+    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words}){adjacent})[“\"「《]?"
     return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 
 def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
-    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments."""
+    """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments;
+    nor are names inside a longer title of a work (文章《围剿顺丰》, 《B站计划收购网易漫画》),
+    while a title that is just the name (《王者荣耀》, 《财经》) still names it."""
     asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
-    if not asides:
+    titles = [(sentence.start + m.start(), sentence.start + m.end()) for m in _TITLE.finditer(sentence.text)]
+    if not asides and not titles:
         return list(mentions)
-    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)]
+    return [m for m in mentions if not any(a < m.start and m.end < b for a, b in asides)
+            and not any(a < m.start and m.end < b and (m.start, m.end) != (a + 1, b - 1) for a, b in titles)]
 
 
 def nearest_matches(patterns: Sequence[re.Pattern[str]], text: str,
@@ -184,23 +190,32 @@ def owned_member(masked: Masked, index: int) -> int | None:
 
 
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
-                 connectors: Sequence[str] = COORDINATORS) -> list[int]:
+                 connectors: Sequence[str] = COORDINATORS,
+                 same_kind: Callable[[str, str], bool] | None = None) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
-    “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手.
+    “群买买”和“快团团”, 爱回收等新兴二手电商玩家、快手. With ``same_kind`` (two
+    placeholder characters → may they share a list?) the list ends at the first
+    name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
+    A name followed by 版 names a version (今日头条安卓版), never a list member.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
+    text = masked.text
+
+    def joins(i: int) -> bool:
+        return i in masked.slots and i not in stops and len(masked.slots[i]) == 1 \
+            and not text.startswith("版", i + 1) \
+            and (same_kind is None or same_kind(text[index], text[i]))
+
     chain = [index]
     here = index
-    while (m := right.match(masked.text, here + 1)) and m.end() in masked.slots and m.end() not in stops \
-            and len(masked.slots[m.end()]) == 1:
+    while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
         chain.append(here)
     here = index
-    while here > 0 and (m := left.search(masked.text, 0, here)) and m.start() - 1 in masked.slots \
-            and m.start() - 1 not in stops and len(masked.slots[m.start() - 1]) == 1:
+    while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
         here = m.start() - 1
         chain.append(here)
     return sorted(chain)

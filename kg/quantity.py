@@ -15,6 +15,7 @@ Rules:
 - Chinese numerals count only when they contain 万/亿 and start with a digit
   (一亿, 十亿, 两千万), or when a bare magnitude follows 破/过/超/逾/近/约/达
   (月活破亿 → 1e8, 破万亿美元 → 1e12 USD), or with a money/percent unit;
+  after 几/数/上 (几十亿, 数百万, 上百亿) a numeral is vague and not returned;
 - a number with a magnitude but no unit takes its unit from the nearest
   context word of the lexicon: before it in the same sentence (≤ 30 chars) or
   right after it (≤ 8 chars): 月活/用户/买家 → users, 营收/GMV/交易额 → CNY;
@@ -143,6 +144,8 @@ _NUM_RE = re.compile(
     r"|(?P<cn>" + _CN + r"))"
 )
 _BARE_MAG_PREFIX = frozenset("破过超逾近约达")
+#: Before a numeral these make it vague (几十亿, 数百万, 上百亿): no amount.
+_VAGUE_PREFIX = frozenset("几数上")
 _CLAUSE_STOP = re.compile(r"[。；;！？!?\n]")
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 
@@ -177,6 +180,8 @@ def find_quantities(text: str, lexicon: str | None = None) -> list[Quantity]:
             has_mag = "万" in raw or "亿" in raw
             first = raw[0]
             prev = norm[start - 1] if start else ""
+            if prev in _VAGUE_PREFIX and first in "十百千":
+                continue  # 几十亿美元: a vague order of magnitude, not 十亿
             if first in _CN_DIGIT or first == "十":
                 if not has_mag:
                     # only with a money or percent unit right after it (十三元)

@@ -13,7 +13,8 @@ private-use character standing for its class, plus three shorthands:
   (no ，；：), ``<<0,20>>``: a lazy gap that may cross clause punctuation,
   ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``,
   ``<<0,24!mentions>>``: a gap that never crosses another entity mention;
-  in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name).
+  in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name),
+  and so it does bare in a pattern, with no slot (``{O:Actor}(?!{Any})``: no name next).
   Of several matches of one trigger, the shortest (nearest slots) is kept.
 * a pattern that starts with the subject slot ``{S:…}`` never takes a
   subject right after a preposition or instrument word
@@ -33,7 +34,9 @@ implicit subject of 很快就被暂停服务), ``expand`` may also be ``"object"
 ``"subject"`` (follow lists on that side only), or a list of
 connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_cues``
 (the modality tiers whose cue words apply: ownership is background, so a
-"据报道" in its sentence does not make it reported), and ``examples`` (``positive``: text with the expected
+"据报道" in its sentence does not make it reported), ``solo`` (slots that
+must name one entity: when the name stands in a list of several, 华为、小米和
+vivo占据54.9%的份额, the figure is joint and the match gives no fact), and ``examples`` (``positive``: text with the expected
 ``[subject, predicate, object]`` triples, ``negative``: texts that must not
 give this rule's predicate).
 """
@@ -65,7 +68,7 @@ _CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
                  "metric", "amount", "date", "confidence", "examples", "note", "bind",
-                 "modality_cues", "subject_guard"}
+                 "modality_cues", "subject_guard", "solo"}
 
 
 class RuleError(ValueError):
@@ -132,6 +135,7 @@ class Rule:
     bind: Mapping[str, str] = field(default_factory=dict)
     modality_cues: tuple[str, ...] = ("hypothetical", "negated", "planned", "reported")
     examples: Mapping[str, Any] = field(default_factory=dict)
+    solo: tuple[str, ...] = ()
     source: str = ""
     #: The trigger words of every pattern, when they can be read off the patterns: a sentence
     #: without any of them cannot match, so the rule is skipped there (None: always try).
@@ -177,7 +181,7 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
         return f"{body}{{{low},{high}}}" + ("" if greedy else "?")
 
     expanded = _GAP.sub(gap, text)
-    expanded = _SLOT.sub(slot, expanded)
+    expanded = _SLOT.sub(slot, expanded).replace("{Any}", "[\ue000-\ue0ef]")
     if guard and _LEADING_SUBJECT.match(text):
         guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
         expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)
@@ -217,7 +221,7 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
         modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))),
-        examples=obj.get("examples", {}), source=where, triggers=trigger_words(texts, lists),
+        examples=obj.get("examples", {}), solo=tuple(obj.get("solo", ())), source=where, triggers=trigger_words(texts, lists),
     )
 
 
