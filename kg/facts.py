@@ -13,7 +13,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from pyoxigraph import Literal
 
 from kg.models import SYMMETRIC_PREDICATES
-from kg.store import EmbeddedStore, GraphStore, to_python
+from kg.scan import document_slices
+from kg.store import GraphStore, to_python
 from kg.entity_info import entity_info
 from kg.vocabulary import FACT_DETAILS, KG, column, optional_details
 
@@ -72,15 +73,6 @@ def _scan_query(graph: str | None = None, where: str = "") -> str:
 
 # For the whole table: each property is read in one scan and hash-joined.
 FACTS_SCAN_QUERY = _scan_query()
-
-#: Above this many facts an embedded store's table is read in batches of
-#: :data:`SCAN_BATCH_DOCUMENTS` documents: a whole-store hash join holds about
-#: 6.5 kB per fact inside Oxigraph (1.9 GB for 292k facts), batches about 0.1 GB
-#: whatever the size, for 1.1 times the time (what stays is the rows themselves).
-SCAN_FACTS_LIMIT = 150_000
-SCAN_BATCH_DOCUMENTS = 1000
-_COUNT_FACTS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?e kg:predicate ?p } }"
-_DOCUMENT_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g kg:sourceId ?src } }"
 
 _ENTITY_COLUMNS = (("label", "Label"), ("type", "Type"), ("q", "Q"))
 
@@ -191,16 +183,10 @@ def _row(fid: str, py: dict[str, Any], subject: dict[str, Any], obj: dict[str, A
 
 
 def _scan_batches(store: GraphStore) -> Iterator[list[dict[str, Any]]]:
-    """The raw rows of every fact: one hash join, or batches of documents when the
-    embedded store holds more than :data:`SCAN_FACTS_LIMIT` facts."""
-    counted = store.query(_COUNT_FACTS, raw=True) if isinstance(store, EmbeddedStore) else None
-    if not counted or int(counted[0]["n"].value) <= SCAN_FACTS_LIMIT:  # type: ignore[index]
-        yield store.query(FACTS_SCAN_QUERY, raw=True)  # type: ignore[misc]
-        return
-    graphs = sorted(str(r["g"]) for r in store.query(_DOCUMENT_GRAPHS, raw=True))  # type: ignore[union-attr]
-    for i in range(0, len(graphs), SCAN_BATCH_DOCUMENTS):
-        values = "VALUES ?g { " + " ".join(graphs[i:i + SCAN_BATCH_DOCUMENTS]) + " }"
-        yield store.query(_scan_query("?g", values), raw=True)  # type: ignore[misc]
+    """The raw rows of every fact: one hash join, or one per slice of documents
+    in a big embedded store (:mod:`kg.scan`)."""
+    for values in document_slices(store, "?g"):
+        yield store.query(_scan_query("?g" if values else None, values), raw=True)  # type: ignore[misc]
 
 
 def _merge_key(row: dict[str, Any]) -> tuple[Any, ...]:

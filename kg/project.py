@@ -56,15 +56,18 @@ from pyoxigraph import Literal
 from kg.models import SYMMETRIC_PREDICATES
 from kg.queries import select
 from kg.entity_info import entity_info
-from kg.vocabulary import FACT_DETAILS, KG, PREDICATE_TABLE, column, column_details
+from kg.scan import document_slices
+from kg.vocabulary import FACT_DETAILS, KG, PREDICATE_TABLE, column
 
 __all__ = ["FACTS_SPARQL", "facts_sparql", "date_interval", "fact_groups", "to_networkx"]
 
-def facts_sparql(predicates: set[str] | None = None, lo: str | None = None, hi: str | None = None) -> str:
+def facts_sparql(predicates: set[str] | None = None, lo: str | None = None, hi: str | None = None,
+                 documents: str = "") -> str:
     """The query that reads every fact: each property is one scan, hash-joined (see
     :func:`kg.vocabulary.column`).  Predicate and date filters run inside the scans,
     so fewer rows are joined and converted; they keep a superset of what the
-    Python filters of :func:`fact_groups` keep, and those still decide."""
+    Python filters of :func:`fact_groups` keep, and those still decide.
+    ``documents``: a ``VALUES ?doc {…}`` block (:mod:`kg.scan`) to read only those."""
     predicate_test = ""
     if predicates is not None:
         names = ", ".join(str(Literal(p)) for p in sorted(predicates)) or '""'
@@ -79,17 +82,23 @@ def facts_sparql(predicates: set[str] | None = None, lo: str | None = None, hi: 
         if lo:
             tests.append(f"STR(?date) >= SUBSTR({Literal(lo)}, 1, STRLEN(STR(?date)))")
         date_test = 'FILTER(!REGEX(STR(?date), "^[0-9]{4}") || (' + " && ".join(tests) + "))"
+    in_doc = "?doc" if documents else None  # a slice: every column joins on the document too
+
+    def col(node: str, prop: str, var: str, graph: str | None = in_doc, optional: bool = False,
+            test: str = "") -> str:
+        return "  " + column(node, prop, var, graph, optional=optional, where=" ".join(filter(None, (test, documents))))
+
     others = ("subject", "object") + tuple(n for n in FACT_DETAILS if n != "date")
     return "\n".join([
         "PREFIX kg: <https://w3id.org/kg/ontology#>",
         "SELECT ?fact ?predicate ?subject ?object ?date ?amount ?unit ?status ?modality",
         "       ?role ?metric ?means ?confidence ?source ?docDate",
         "WHERE {",
-        "  " + column("?fact", "kg:predicate", "?predicate", "?doc", where=predicate_test),
-        "  " + column("?fact", "kg:date", "?date", optional=not date_test, where=date_test),
-        "  " + column("?doc", "kg:sourceId", "?source", "?doc"),
-        "  " + column("?doc", "kg:docDate", "?docDate", "?doc", optional=True),
-        column_details("?fact", others),
+        col("?fact", "kg:predicate", "?predicate", "?doc", test=predicate_test),
+        col("?fact", "kg:date", "?date", optional=not date_test, test=date_test),
+        col("?doc", "kg:sourceId", "?source", "?doc"),
+        col("?doc", "kg:docDate", "?docDate", "?doc", optional=True),
+        *(col("?fact", f"kg:{n}", f"?{n}", optional=True) for n in others),
         "}",
     ])
 
@@ -184,7 +193,9 @@ def fact_groups(
 
     # One row per fact (mention): a fact has one mention and so one source.
     facts: dict[str, dict[str, Any]] = {}
-    for row in select(store, facts_sparql(preds, lo, hi), timeout=0):
+    rows = (row for documents in document_slices(store, "?doc")
+            for row in select(store, facts_sparql(preds, lo, hi, documents), timeout=0))
+    for row in rows:
         iri = _str(row.get("fact"))
         if not iri or iri in facts:
             continue

@@ -94,7 +94,3 @@ def column(node: str, prop: str, var: str, graph: str | None = None, *, optional
              f"{{ {node} {prop} {var} }}{' ' + where if where else ''} }} }}")
     return ("OPTIONAL " + block) if optional else block
 
-
-def column_details(node: str, names: tuple[str, ...] = FACT_DETAILS, indent: str = "  ") -> str:
-    """:func:`column` for each optional attribute of a fact, one line each."""
-    return "\n".join(indent + column(node, f"kg:{n}", f"?{n}", optional=True) for n in names)

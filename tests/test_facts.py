@@ -199,15 +199,15 @@ def test_remote_fact_rows_equal_embedded(tmp_path, store):
 def test_a_large_store_is_read_in_batches_of_documents_with_the_same_rows(store, monkeypatch):
     """Past SCAN_FACTS_LIMIT facts the table is read a few documents at a time
     (bounded memory); every batch size gives the rows of the one-scan read."""
-    from kg import facts as facts_module
+    from kg import scan
 
     whole = fact_rows(store)
     queries = []
     real_query = store.query
     monkeypatch.setattr(store, "query", lambda q, *a, **k: queries.append(q) or real_query(q, *a, **k))
-    monkeypatch.setattr(facts_module, "SCAN_FACTS_LIMIT", 0)
+    monkeypatch.setattr(scan, "SCAN_FACTS_LIMIT", 0)
     for size in (1, 2, 1000):
-        monkeypatch.setattr(facts_module, "SCAN_BATCH_DOCUMENTS", size)
+        monkeypatch.setattr(scan, "SCAN_BATCH_DOCUMENTS", size)
         queries.clear()
         assert fact_rows(store) == whole
         batches = [q for q in queries if "VALUES ?g" in q]

@@ -155,3 +155,20 @@ def test_many_entities_are_read_in_one_scan(store, monkeypatch):
     large = to_networkx(store)
     assert sorted(small.nodes(data=True)) == sorted(large.nodes(data=True))
     assert sorted(small.edges(keys=True, data=True)) == sorted(large.edges(keys=True, data=True))
+
+
+def test_a_large_store_is_projected_from_slices_of_documents_with_the_same_graph(seeds_store, monkeypatch):
+    """Past SCAN_FACTS_LIMIT facts the projection reads a few documents at a time;
+    the groups (and so the graph) are those of the one-scan read, filters included."""
+    from kg import scan
+    from kg.store import open_store
+
+    with open_store(seeds_store, read_only=True) as store:
+        for filters in ({}, {"predicates": "blocks,owns", "since": "2013", "until": "2020-06"}):
+            whole = fact_groups(store, **filters)
+            monkeypatch.setattr(scan, "SCAN_FACTS_LIMIT", 0)
+            for size in (1, 3):
+                monkeypatch.setattr(scan, "SCAN_BATCH_DOCUMENTS", size)
+                assert fact_groups(store, **filters) == whole
+            monkeypatch.undo()
+            assert len(whole) > 5
