@@ -196,7 +196,9 @@ def facts(store: str, endpoint: str | None, update_endpoint: str | None, predica
     Example:
       kg facts --predicate fines --format jsonl
     """
-    with _open(store, endpoint) as graph:
+    from kg.progress import Working
+
+    with _open(store, endpoint) as graph, Working("reading the fact table"):
         rows = graph.facts(predicate, merged=merged, source=source, cache=not no_cache)
     fmt = _pick_format(fmt, pipe_default="jsonl")
     if fmt == "table":
@@ -241,8 +243,10 @@ def query(name: str, store: str, endpoint: str | None, update_endpoint: str | No
         values[key.strip()] = value
     from kg.store import open_store
 
+    from kg.progress import Working
+
     with open_store(store, endpoint=endpoint, update_endpoint=update_endpoint,
-                    read_only=endpoint is None and not allow_update) as graph:
+                    read_only=endpoint is None and not allow_update) as graph, Working(f"running {name}"):
         saved = queries.load(name)
         result = queries.run(graph, saved, values, resolve=queries.label_resolver(graph, load_gazetteer()),
                              allow_update=allow_update, timeout=timeout, cache=not no_cache)
@@ -271,7 +275,10 @@ def warm(store: str, timeout: float, fmt: str | None) -> None:
     # and files written in the last seconds must settle first (kg.result_cache).
     if Path(store).is_dir() and not wait_until_settled(store):
         click.echo(f"kg: warning: {store} is being written; nothing will be kept", err=True)
-    with api.KnowledgeGraph(open_store(store, read_only=True, timeout=timeout)) as graph:
+    from kg.progress import Working
+
+    with api.KnowledgeGraph(open_store(store, read_only=True, timeout=timeout)) as graph, \
+            Working("running the saved queries and reading the fact table"):
         rows = graph.warm(timeout)
     _write(rows, ["query", "rows", "seconds", "read_back", "note"], _pick_format(fmt))
     if any((row["note"] or "").startswith("error:") for row in rows):
@@ -321,7 +328,9 @@ def export(fmt: str, output: str, store: str, endpoint: str | None, update_endpo
         filters = {"predicates": list(predicates) or None, "since": since, "until": until,
                    "min_confidence": min_confidence, "modality": list(modality) or None,
                    "events_as_nodes": events_as_nodes}
-    with _open(store, endpoint) as graph:
+    from kg.progress import Working
+
+    with _open(store, endpoint) as graph, Working(f"writing {output}"):
         graph.export(fmt, output, **filters)
     click.echo(f"kg: wrote {output}", err=True)
 

@@ -45,3 +45,29 @@ class BuildProgress:
     def __exit__(self, *exc: object) -> None:
         if self._progress:
             self._progress.__exit__(*exc)
+
+
+class Working:
+    """A spinner with a description and the time elapsed, on stderr while a long
+    read runs (``kg facts``, ``kg query``, ``kg export`` on a big store); nothing
+    when stderr is not a terminal.  It vanishes when the work is done."""
+
+    def __init__(self, description: str, stream: Any = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.description = description
+        self._progress: Any = None
+
+    def __enter__(self) -> "Working":
+        if getattr(self.stream, "isatty", lambda: False)():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=Console(file=self.stream), transient=True)
+            self._progress.__enter__()
+            self._progress.add_task(self.description, total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress:
+            self._progress.__exit__(*exc)
