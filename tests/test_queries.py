@@ -10,7 +10,7 @@ import pytest
 
 from kg import queries
 from kg.queries import Param, QueryError, discover, label_resolver, load, parse_header, run
-from kg.vocabulary import ENT
+from kg.vocabulary import ENT, KG
 from conftest import ALIBABA, GAZETTEER, XIANYU, fixture_store
 
 REQUIRED = {
@@ -332,6 +332,23 @@ def test_ownership_uses_facts_and_gazetteer(seeds_store):
         tree = graph.query("ownership-tree", root="ent:alibaba")
         assert {"闲鱼", "淘宝", "淘宝特价版"} <= {r["ownedLabel"] for r in tree}
 
+
+
+def test_ownership_tree_depth_and_parents_inside_the_tree():
+    """A chain of five through kg:owns and kg:ownedBy, a node with two parents in the tree and
+    one owner outside it: one row per (owned, parent inside the tree), depth = owners above."""
+    g = ox.NamedNode("urn:test")
+    owns, owned_by = ox.NamedNode(KG + "owns"), ox.NamedNode(KG + "ownedBy")
+    n = {k: ox.NamedNode(ENT + k) for k in ("r", "a", "b", "c", "d", "e", "x")}
+    st = ox.Store()
+    st.extend([ox.Quad(n["r"], owns, n["a"], g), ox.Quad(n["b"], owned_by, n["a"], g),
+               ox.Quad(n["c"], owned_by, n["b"], g), ox.Quad(n["b"], owns, n["d"], g),
+               ox.Quad(n["c"], owns, n["d"], g), ox.Quad(n["x"], owns, n["d"], g),
+               ox.Quad(n["e"], owned_by, n["d"], g)])
+    rows = run(st, load("ownership-tree"), {"root": "ent:r"}).rows
+    local = {(r["owned"][len(ENT):], r["parent"][len(ENT):], r["depth"]) for r in rows}
+    assert local == {("a", "r", 1), ("b", "a", 2), ("c", "b", 3), ("d", "b", 4), ("d", "c", 4), ("e", "d", 5)}
+    assert len(rows) == len(local)
 
 def test_orders_without_object_and_target_filter(store, resolve):
     q = load("orders-and-investigations")
