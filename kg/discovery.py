@@ -10,6 +10,7 @@
 * a transliterated name (卢卡斯·麦斯特里, 罗宾-丹霍尔姆) after a title or before its Latin
   form in brackets: CFO卢卡斯·麦斯特里, 罗宾-丹霍尔姆（Robyn Denholm）
 * an organisation named right before a title and a person: 第一视频董事长张力军
+* the other members of a 、-list with a known organisation in it: 包括神州租车、中通快递、红星美凯龙等
 
 A discovered entity gets a stable minted IRI, a class, ``discovered=True`` and
 a lower confidence. Type words, titles, surnames and suffixes live in
@@ -59,13 +60,13 @@ _ORG_LEFT_STOP = _COMPANY_LEFT_STOP | set("据称向于被记者讯 \u3000")
 _TITLE_PREFIX = re.compile(r"(?:副|常务|执行|高级|资深|全球|首席|联席|轮值|大中华区|中国区|亚太区|新闻|战略|市场|技术|产品|运营|"
                            r"营销|设计|销售|公关|品牌|财务|投资|研发)+$")
 #: A run with these inside names its kind first (服务机构狄邦教育集团): the name starts after them.
-_KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体)")
+_KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资方|投资人|合作方|股东|对手|供应商|子公司)")
 #: Runs before a title that are no organisation's name (该公司CEO, 集团副总裁, 中国区总裁).
 _NOT_ORG = re.compile(r"^(?:公司|集团|企业|平台|品牌|团队|部门|事业部|项目|国家|国内|海外|总部|官方|现任|前任|首位|"
                       r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
 #: Latin words that are no name of their own (sentence words, model suffixes, accounting terms).
 _NOT_LATIN = frozenset("""The This That These Those And For With From Our Your Their New Pro Plus Max Lite Mini Note Air
-    Inc Ltd Co Corp Group Mr Mrs Ms Dr Non January February March April May June July August September October
+    Inc Ltd Co Corp Group Mr Mrs Ms Dr Non App Apps Web Online Mobile Cloud China January February March April May June July August September October
     November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Beta Alpha Edition Version""".split())
 #: A Latin name with a number or a device word is a product (iPhone XS, Galaxy S9), not a company.
 _PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pods?)\b")
@@ -192,11 +193,11 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
     words of the title (副, 高级), two to ``limit`` characters, and a name (a proper noun,
     an unknown word, Latin letters) or a run ending in an organisation's head (研究所)."""
     start = end
-    while start > 0 and text[start - 1] not in _ORG_LEFT_STOP and end - start <= limit:
+    while start > 0 and text[start - 1] not in _ORG_LEFT_STOP and end - start <= 2 * limit:
         if text[start - 1] in _DATE_ENDS and start >= 2 and text[start - 2].isdigit():
             break
         start -= 1
-    if end - start > limit:
+    if end - start > 2 * limit:
         return None
     prefix = _TITLE_PREFIX.search(text, start, end) if title else None
     if prefix:
@@ -214,7 +215,7 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
         start = kind.end()
         words = [(w.word, w.flag) for w in jieba.posseg.cut(text[start:end])]
     run = text[start:end]
-    if len(run) < 2 or _NOT_ORG.search(run):
+    if len(run) < 2 or len(run) > limit or _NOT_ORG.search(run):
         return None
     body = pats.company.fullmatch(run)
     if pats.generic.fullmatch(body.group("body") if body else run):  # 科技有限公司: trade words only
@@ -223,6 +224,47 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
     if not (named or _ORG_HEADS.search(run)) or (len(words) == 1 and not named):
         return None
     return start, end
+
+
+#: A 、-list: items of names separated by 、, the last one before 等, 和 or the end of the clause.
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&\.\-]{2,10}"
+_ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
+
+
+def _is_name(run: str) -> bool:
+    """Does a run of words look like a name: a proper noun or a word the segmenter does not know?"""
+    if _NOT_ORG.search(run) or _DESCRIPTIVE.search(run):
+        return False
+    return any(len(word) > 1 and (flag.startswith(_PROPER) or jieba.dt.FREQ.get(word, 0) == 0)
+               for word, flag in ((w.word, w.flag) for w in jieba.posseg.cut(run)))
+
+
+def _list_members(text: str, known: Sequence[Mention], taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The unknown members of a list of three or more names with a known organisation among them
+    (投资方包括阿里巴巴、金石投资、君联资本等): each is a name of the known member's class."""
+    found = []
+    orgs = [k for k in known if k.entity.type != "Person"]
+    for m in _ENUMERATION.finditer(text):
+        items, pos = [], m.start()
+        for part in m.group().split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        first_start, first_end = items[0]  # the first item starts after the last function word in it
+        cut = max((i + 1 for i in range(first_start, first_end) if text[i] in _ORG_LEFT_STOP or text[i] in "括如有"),
+                  default=first_start)
+        items[0] = (cut, first_end)
+        last_start, last_end = items[-1]  # the last one ends before 等, 和 …
+        stop = next((i for i in range(last_start, last_end) if text[i] in "等和及与的在是将已均都也"), last_end)
+        items[-1] = (last_start, stop)
+        members = [k for k in orgs if any(a <= k.start and k.end <= b for a, b in items)]
+        if not members:
+            continue
+        kind = members[0].entity.type if members[0].entity.type in ("Company", "App") else "Organization"
+        unknown = [(a, b) for a, b in items if b - a >= 2 and not any(not (b <= s or a >= e) for s, e in taken)]
+        named = [(a, b) for a, b in unknown if _is_name(text[a:b])]
+        if 2 * len(named) >= len(unknown):  # most of them are names: 云计算、大数据 in a list make it no list of names
+            found.extend((a, b, kind) for a, b in named)
+    return found
 
 
 def _entity(label: str, type_name: str, confidence: float) -> Entity:
@@ -323,6 +365,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         first = m.group().split()[0]
         kind = "Person" if " " in m.group() and first in given else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
         add(m.start(), m.end(), kind, 0.4)
+    for start, end, kind in _list_members(text, known, taken):
+        add(start, end, kind, 0.4)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
         head = text[h_start:h_end]
         if end == h_start and pats.types.get(head, "Company") != "Company" and _unknown_name(text[start:end]):

@@ -191,7 +191,8 @@ def owned_member(masked: Masked, index: int) -> int | None:
 
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
                  connectors: Sequence[str] = COORDINATORS,
-                 same_kind: Callable[[str, str], bool] | None = None) -> list[int]:
+                 same_kind: Callable[[str, str], bool] | None = None,
+                 clause_verbs: Sequence[str] = ()) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
@@ -199,6 +200,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     placeholder characters → may they share a list?) the list ends at the first
     name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
     A name followed by 版 names a version (今日头条安卓版), never a list member.
+    Names after it that a verb of ``clause_verbs`` follows start a new clause
+    (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
@@ -214,6 +217,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
         chain.append(here)
+    if here != index and clause_verbs and text.startswith(tuple(clause_verbs), here + 1):
+        chain = [index]
     here = index
     while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
         here = m.start() - 1

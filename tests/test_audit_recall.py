@@ -185,3 +185,38 @@ def test_standing_firm_is_no_negation(extractor):
 def test_every_rule_has_trigger_words(extractor):
     """A rule without plain trigger words makes the tagger segment every sentence of every article."""
     assert [r.id for r in extractor.rules if r.triggers is None] == []
+
+
+# ------------------------------------------------------------------ investments
+@pytest.mark.parametrize("text, investor, target", [
+    ("9月，阿里和滴滴联合投资ofo。", "滴滴", "ofo"),
+    ("10月中旬，盒马获得阿里巴巴集团20亿元战略投资。", "阿里巴巴", "盒马"),
+    ("直播平台虎牙宣布接受腾讯独家融资约4.6亿美元。", "腾讯", "虎牙"),
+    ("7月，爱回收完成了1.5亿美元新一轮融资，由老虎环球基金领投，京东跟投。", "京东", "爱回收"),
+    ("7月，爱回收完成了1.5亿美元新一轮融资，由老虎环球基金领投，京东跟投。", "老虎环球基金", "爱回收"),
+])
+def test_ways_of_stating_an_investment(extractor, text, investor, target):
+    assert (investor, "invests_in", target) in triples(extract(extractor, text))
+
+
+def test_the_members_of_a_portfolio_list(extractor):
+    found = triples(extract(extractor, "红杉资本目前投资了40多家中国企业，包括神州租车、中通快递、红星美凯龙、大搜车等。"))
+    assert {("红杉资本", "invests_in", x) for x in ("神州租车", "中通", "红星美凯龙", "大搜车")} <= found
+
+
+@pytest.mark.parametrize("text", ["百度、人工智能、大数据、云计算等领域都在发展。", "阿里云、物联网、大数据、人工智能。"])
+def test_a_list_of_topics_is_no_list_of_names(extractor, text):
+    assert {kind for _, kind in mentions(extractor, text)} <= {"Company"} and len(mentions(extractor, text)) == 1
+
+
+def test_a_list_of_objects_ends_where_a_new_clause_starts(extractor):
+    """阿里投资了大搜车、腾讯和百度投资了易鑫: 腾讯 and 百度 are the next clause's subjects."""
+    found = triples(extract(extractor, "资本进入冷静期，阿里投资了优信、腾讯和百度投资了易鑫。"))
+    assert ("阿里巴巴", "invests_in", "优信") in found
+    assert not {("阿里巴巴", "invests_in", "腾讯"), ("阿里巴巴", "invests_in", "百度")} & found
+
+
+def test_a_parent_company(extractor):
+    found = triples(extract(extractor, "今日头条母公司字节跳动已经准备剥离抖音。谷歌母公司Alphabet旗下的Waymo发布声明。"))
+    assert {("字节跳动", "owns", "今日头条"), ("Alphabet", "owns", "谷歌"), ("Alphabet", "owns", "Waymo")} <= found
+    assert ("Waymo", "owns", "谷歌") not in found
