@@ -156,9 +156,17 @@ class Extractor:
             chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs)
         else:
             chain = [index]
+        chain = [i for i in chain if not self._owner_before(ctx, i, chain)]
         if taken is not None:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _owner_before(self, ctx: SentenceContext, index: int, chain: list[int]) -> bool:
+        """百度好看视频: a name right before a product or unit it owns only says whose it is."""
+        if index + 1 not in chain:
+            return False
+        owners = {e.iri for e in ctx.masked.slots.get(index, ())}
+        return any(owners & set(self.gazetteer.owner_chain(e.iri)) for e in ctx.masked.slots.get(index + 1, ()))
 
     def _in_list(self, ctx: SentenceContext, match: re.Match[str], slot: str) -> bool:
         """Does slot ``slot`` stand in a list of several distinct names (抖音加TikTok, A、B和C)?"""
@@ -259,7 +267,11 @@ class Extractor:
         if not rule.metric:
             return None
         surface = match.group(rule.metric) if rule.metric in match.re.groupindex else rule.metric
-        return self.cues.metric(surface, ctx.masked.text, match)
+        name = self.cues.metric(surface, ctx.masked.text, match)
+        segment = match.group("seg") if "seg" in match.re.groupindex else None
+        if name and segment:  # 核心电商收入, B2B业务营业收入, 大中华区营收: the figure of a segment
+            return re.sub(r"(?:实现|取得|录得|达到)$", "", segment) + name
+        return name
 
 
 def _quantity(ctx: SentenceContext, match: re.Match[str], slot: str) -> Quantity | None:

@@ -220,3 +220,52 @@ def test_a_parent_company(extractor):
     found = triples(extract(extractor, "今日头条母公司字节跳动已经准备剥离抖音。谷歌母公司Alphabet旗下的Waymo发布声明。"))
     assert {("字节跳动", "owns", "今日头条"), ("Alphabet", "owns", "谷歌"), ("Alphabet", "owns", "Waymo")} <= found
     assert ("Waymo", "owns", "谷歌") not in found
+
+
+# ------------------------------------------------------------------ figures (and the precision patterns left by the first audit)
+def metrics(facts):
+    return {(label(f.subject), f.metric, f.amount, f.modality) for f in facts if f.predicate == "reports_metric"}
+
+
+def test_a_series_of_figures_of_one_company(extractor):
+    found = metrics(extract(extractor, "其招股书显示，搜狗在2014年、2015年及2016年间总营收分别为3.86亿美元、5.92亿美元和6.6亿美元。"))
+    assert {a for _, _, a, _ in found} == {3.86e8, 5.92e8, 6.6e8}
+
+
+@pytest.mark.parametrize("text, metric", [("阿里巴巴核心电商收入为724.75亿元。", "核心电商营收"),
+                                          ("苹果大中华区营收114亿美元。", "大中华区营收"),
+                                          ("爱奇艺会员服务收入为人民币29亿元。", "会员服务营收"),
+                                          ("东软集团医疗系统业务实现收入6.65亿元。", "医疗系统业务营收")])
+def test_a_segment_figure_keeps_its_segment(extractor, text, metric):
+    """The figure of a segment is not the company's revenue: its metric names the segment (B2B业务营收)."""
+    assert {m for _, m, _, _ in metrics(extract(extractor, text))} == {metric}
+
+
+def test_a_superlative_is_no_figure(extractor):
+    assert metrics(extract(extractor, "小米公司是营收最快超过100亿美金的公司。")) == set()
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("华尔街分析师预计苹果营收为615.7亿美元。", "苹果"),
+    ("该公司的商品交易总额预计会在两年内达到10亿美元。动视暴雪的净营收将达22.36亿美元。", "动视暴雪"),
+])
+def test_forecasts_are_planned(extractor, text, subject):
+    found = {m for m in metrics(extract(extractor, text)) if m[0] == subject}
+    assert found and {m[3] for m in found} == {"planned"}
+
+
+def test_a_product_named_after_its_owner_has_the_figure(extractor):
+    assert {(s, m) for s, m, _, _ in metrics(extract(extractor, "百度好看视频9月份日活达到1200万。"))} == {("好看视频", "日活跃用户数")}
+
+
+@pytest.mark.parametrize("text", ["汇顶科技董事长张帆在接受第一财经采访时透露了与vivo的合作模式。",
+                                  "该公司创始人告诉36氪，他们与腾讯合作已有三年。"])
+def test_a_medium_that_carries_the_words_is_no_party(extractor, text):
+    found = triples(extract(extractor, text))
+    assert not [t for t in found if t[0] in ("第一财经", "36氪") or t[2] in ("第一财经", "36氪")], found
+
+
+@pytest.mark.parametrize("text", ["国际调研机构Frost & Sullivan的数据显示，寺库在中国的市场份额为25.3%。",
+                                  "Realitiv数据统计，EA第三季度的收入为17.3亿美元。"])
+def test_the_source_of_figures_is_not_their_subject(extractor, text):
+    assert metrics(extract(extractor, text)) == set()
