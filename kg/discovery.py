@@ -99,6 +99,7 @@ class _Patterns:
     foreign: re.Pattern[str]  # CFO卢卡斯·麦斯特里 | 罗宾-丹霍尔姆（Robyn …
     titled_person: re.Pattern[str]  # 董事长张力军: where an organisation may end right before
     framed_person: re.Pattern[str]  # 任命李一男为, 陈伟星，快的打车创始人
+    next_person: re.Pattern[str]  # 、王中磊 after a titled person, when no title of its own follows
     short_company: re.Pattern[str]  # 盛灿科技, 久银控股: a name before a short company ending
     latin: re.Pattern[str]  # Farfetch, iRobot, Booking Holdings
     model: re.Pattern[str]  # 发布了R17 Pro, 推出iPhone XS: a model name after a launch verb
@@ -139,6 +140,8 @@ def _patterns(base: str | None) -> _Patterns:
         titled_person=re.compile(rf"(?P<title>{_alternation(words.get('titles', ()))})(?:[、兼和及]"
                                  rf"(?:{_alternation(words.get('titles', ()))}))*(?:的)?\s?"
                                  rf"(?:{_FOREIGN}|(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}|[A-Z][a-z]+)"),
+        next_person=re.compile(rf"[、和](?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
+                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也)"),
         framed_person=re.compile(
             rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
@@ -341,7 +344,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
                 and not pats.generic.fullmatch(body):
             add(start, m.end(), "Company", 0.6)
     for m in pats.short_company.finditer(text):
-        span = _org_before(text, m.start(), pats, limit=8, title=False)
+        span = _org_before(text, m.start(), pats, limit=10, title=False)
         if span is None or span[1] != m.start() or any(not (m.end() <= s or span[0] >= e) for s, e in taken) \
                 or _DESCRIPTIVE.search(text[span[0]:span[1]]):
             continue
@@ -380,7 +383,11 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         else:
             add(start, end, "Person", 0.5)
     for m in pats.person.finditer(text):
-        add(m.start("name"), _person_end(text, m.start("name"), m.end("name")), "Person", 0.5)
+        end = _person_end(text, m.start("name"), m.end("name"))
+        add(m.start("name"), end, "Person", 0.5)
+        while (more := pats.next_person.match(text, end)) is not None:  # 创始人王中军、王中磊入选
+            end = more.end("name")
+            add(more.start("name"), end, "Person", 0.4)
     for m in pats.framed_person.finditer(text):
         group = "a" if m.group("a") else "b"
         add(m.start(group), m.end(group), "Person", 0.5)

@@ -269,3 +269,21 @@ def test_a_medium_that_carries_the_words_is_no_party(extractor, text):
                                   "Realitiv数据统计，EA第三季度的收入为17.3亿美元。"])
 def test_the_source_of_figures_is_not_their_subject(extractor, text):
     assert metrics(extract(extractor, text)) == set()
+
+
+# ------------------------------------------------------------------ longer ways round
+@pytest.mark.parametrize("text, fact", [
+    ("华谊兄弟传媒创始人王中军、王中磊入选榜单。", ("王中磊", "holds_position", "华谊兄弟")),
+    ("工信部旗下的泰尔实验室发布了报告。", ("工信部", "owns", "泰尔实验室")),
+    ("A站也于2018年6月被腾讯系的短视频平台快手全资收购。", ("快手", "acquires", "AcFun")),
+    ("OPPO于当地时间11月6日晚在意大利米兰发布了R17 Pro。", ("OPPO", "launches", "R17 Pro")),
+    ("谷歌和太平洋群岛渔业科学中心合作，开发了一系列算法。", ("谷歌", "cooperates_with", "太平洋群岛渔业科学中心")),
+])
+def test_facts_stated_a_longer_way_round(extractor, text, fact):
+    assert fact in triples(extract(extractor, text))
+
+
+def test_posting_on_weibo_is_no_launch_and_minors_no_negation(extractor):
+    assert not [f for f in extract(extractor, "厦门大学官微也在今晚发布微博悼念。") if f.predicate == "launches"]
+    facts = [f for f in extract(extractor, "腾讯的未成年人游戏服务平台推出了“教育专线”服务。") if f.predicate == "launches"]
+    assert facts and {f.modality for f in facts} == {"asserted"}
