@@ -287,3 +287,10 @@ def test_posting_on_weibo_is_no_launch_and_minors_no_negation(extractor):
     assert not [f for f in extract(extractor, "厦门大学官微也在今晚发布微博悼念。") if f.predicate == "launches"]
     facts = [f for f in extract(extractor, "腾讯的未成年人游戏服务平台推出了“教育专线”服务。") if f.predicate == "launches"]
     assert facts and {f.modality for f in facts} == {"asserted"}
+
+
+def test_a_product_that_went_live_is_launched_by_its_owner(extractor):
+    """抖音星图平台正式上线: the implicit launcher is the owner (as the gold reads 淘宝特价版…正式上线)."""
+    assert ("字节跳动", "launches", "巨量星图") in triples(extract(extractor, "9月，抖音星图平台正式上线，抽成降为30%。"))
+    for text in ("闲鱼微信小程序即将上线。", "淘宝App正式上线了新功能。"):
+        assert not [f for f in extract(extractor, text) if f.predicate == "launches"], text
