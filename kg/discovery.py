@@ -11,6 +11,7 @@
   form in brackets: CFO卢卡斯·麦斯特里, 罗宾-丹霍尔姆（Robyn Denholm）
 * an organisation named right before a title and a person: 第一视频董事长张力军
 * the other members of a 、-list with a known organisation in it: 包括神州租车、中通快递、红星美凯龙等
+* the unknown target of an acquisition or investment verb: 决定收购找靓机，…
 
 A discovered entity gets a stable minted IRI, a class, ``discovered=True`` and
 a lower confidence. Type words, titles, surnames and suffixes live in
@@ -55,7 +56,7 @@ _NAME_PART = r"(?:(?![的一在是对和与及等表称说指认透向将于被�
 _FOREIGN = rf"{_NAME_PART}{{1,6}}(?:[·•・‧\-－]{_NAME_PART}{{1,8}}){{1,2}}"
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·"})
 #: Where an organisation named before a title starts: after these (据第一视频董事长…).
-_ORG_LEFT_STOP = _COMPANY_LEFT_STOP | set("据称向于被记者讯 \u3000")
+_ORG_LEFT_STOP = _COMPANY_LEFT_STOP | set("据称向于被记者讯兼 \u3000")
 #: Words that end the run before a title but belong to the title (浙江省卫计委副主任).
 _TITLE_PREFIX = re.compile(r"(?:副|常务|执行|高级|资深|全球|首席|联席|轮值|大中华区|中国区|亚太区|新闻|战略|市场|技术|产品|运营|"
                            r"营销|设计|销售|公关|品牌|财务|投资|研发)+$")
@@ -63,13 +64,18 @@ _TITLE_PREFIX = re.compile(r"(?:副|常务|执行|高级|资深|全球|首席|�
 _KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资方|投资人|合作方|股东|对手|供应商|子公司)")
 #: Runs before a title that are no organisation's name (该公司CEO, 集团副总裁, 中国区总裁).
 _NOT_ORG = re.compile(r"^(?:公司|集团|企业|平台|品牌|团队|部门|事业部|项目|国家|国内|海外|总部|官方|现任|前任|首位|"
-                      r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
+                      r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|^[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
 #: Latin words that are no name of their own (sentence words, model suffixes, accounting terms).
 _NOT_LATIN = frozenset("""The This That These Those And For With From Our Your Their New Pro Plus Max Lite Mini Note Air
     Inc Ltd Co Corp Group Mr Mrs Ms Dr Non App Apps Web Online Mobile Cloud China January February March April May June July August September October
     November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Beta Alpha Edition Version""".split())
 #: A Latin name with a number or a device word is a product (iPhone XS, Galaxy S9), not a company.
 _PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pods?)\b")
+#: An all-capitals acronym next to a connector: a name when it is coordinated with a known organisation.
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])")
+_JOINERS = "与和、及同跟"
+_NOT_ACRONYM = frozenset("""CEO CFO COO CTO CIO CMO CPO CSO APP GDP IPO API SDK GPU CPU DAU MAU GMV ARPU KPI ROI PPT PDF USB
+    LED LCD OLED NFC GPS SIM SUV VIP ICO OTA SaaS AWS HTML HTTP WIFI IOT ATM POS OEM ODM CEO""".split())
 #: Model "names" that are no product: quarters, halves, network generations, common acronyms.
 _NOT_MODEL = re.compile(r"^(?:Q[1-4]|H[12]|[1-9]G|AI|IPO|CEO|CFO|COO|CTO|APP|App|PC|VR|AR|MR|IoT|API|SDK|OS|IT|KPI|"
                         r"GMV|DAU|MAU|ARPU|PPT|PDF|UI|UX|SaaS|PaaS|IaaS|Logo|LOGO)$")
@@ -104,6 +110,7 @@ class _Patterns:
     latin: re.Pattern[str]  # Farfetch, iRobot, Booking Holdings
     model: re.Pattern[str]  # 发布了R17 Pro, 推出iPhone XS: a model name after a launch verb
     given: frozenset[str]  # Latin given names: Taylor Swift is a person
+    title_end: re.Pattern[str]  # a title right before a Latin name: 历峰集团主席Johann Rupert
     short_endings: dict[str, str]  # 科技 → Company, 学院 → Organization
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
@@ -147,6 +154,7 @@ def _patterns(base: str | None) -> _Patterns:
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
             rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"),
         short_endings={w: c for w, c in word_map("short_company_suffixes", base).items() if c != w},
+        title_end=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?\s?$"),
         given=frozenset(w for line in words.get("latin_given_names", ()) for w in line.split()),
         short_company=re.compile(_alternation(words.get("short_company_suffixes", ()))),
         latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*)"
@@ -229,6 +237,9 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
     return start, end
 
 
+#: The target of a deal named right after its verb, up to the end of the clause or a function word.
+_DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?(?P<name>[\u4e00-\u9fff]{2,6}?)"
+                          r"(?=[，。；、,;]|并|后|时|的股|以|和|与|及|$)")
 #: A 、-list: items of names separated by 、, the last one before 等, 和 or the end of the clause.
 _LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&\.\-]{2,10}"
 _ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
@@ -265,7 +276,12 @@ def _list_members(text: str, known: Sequence[Mention], taken: Sequence[tuple[int
         kind = members[0].entity.type if members[0].entity.type in ("Company", "App") else "Organization"
         unknown = [(a, b) for a, b in items if b - a >= 2 and not any(not (b <= s or a >= e) for s, e in taken)]
         named = [(a, b) for a, b in unknown if _is_name(text[a:b])]
-        if 2 * len(named) >= len(unknown):  # most of them are names: 云计算、大数据 in a list make it no list of names
+        known_items = len(items) - len(unknown)
+        if 4 * (known_items + len(named)) >= 3 * len(items) or (known_items >= 2 and 2 * known_items >= len(items)):
+            # 盒马、菜鸟、饿了么、菜鸟裹裹: half of them known, the others are names of the same kind
+            found.extend((a, b, kind) for a, b in unknown if 2 <= b - a <= 8 and not _NOT_ORG.search(text[a:b])
+                         and not _DESCRIPTIVE.search(text[a:b]))
+        elif 2 * len(named) >= len(unknown):  # most of them are names: 云计算、大数据 in a list make it no list of names
             found.extend((a, b, kind) for a, b in named)
     return found
 
@@ -366,8 +382,20 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if any(k.end == m.start() or k.end == m.start() - 1 and text[k.end] == " " for k in known):
             continue  # 华为Mate, 百度DuerOS: a model or product line of the brand before it
         first = m.group().split()[0]
-        kind = "Person" if " " in m.group() and first in given else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
+        after_title = bool(pats.title_end.search(text, max(0, m.start() - 8), m.start()))
+        kind = "Person" if " " in m.group() and (first in given or after_title) \
+            else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
         add(m.start(), m.end(), kind, 0.4)
+    orgs = [(k.start, k.end) for k in known if k.entity.type != "Person"]
+    for m in _ACRONYM.finditer(text):  # WFP与阿里巴巴, AMD和英特尔: an acronym coordinated with a known organisation
+        a, b = m.span()
+        joined = (text[b:b + 1] in _JOINERS and any(s == b + 1 for s, _ in orgs)) or \
+                 (a > 0 and text[a - 1] in _JOINERS and any(e == a - 1 for _, e in orgs))
+        if joined and m.group() not in _NOT_ACRONYM:
+            add(a, b, "Company", 0.4)
+    for m in _DEAL_TARGET.finditer(text):
+        if _is_name(m.group("name")):
+            add(m.start("name"), m.end("name"), "Company", 0.4)
     for start, end, kind in _list_members(text, known, taken):
         add(start, end, kind, 0.4)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
@@ -393,6 +421,14 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         add(m.start(group), m.end(group), "Person", 0.5)
     for m in pats.titled_person.finditer(text):
         span = _org_before(text, m.start(), pats)
-        if span is not None and not any(not (span[1] <= s or span[0] >= e) for s, e in taken):
-            add(span[0], span[1], "Company", 0.5)
+        if span is None:
+            continue
+        inside = [e for s, e in taken if span[0] <= s < span[1] and e <= span[1]]
+        if inside:  # 淘宝C2M事业部总经理: the unit after a known name
+            span = (max(inside), span[1])
+            if span[1] - span[0] < 2 or not _is_name(text[span[0]:span[1]]):
+                continue
+        if not any(not (span[1] <= s or span[0] >= e) for s, e in taken):
+            unit = re.search(r"(?:事业部|事业群|部门|业务部|业务)$", text[span[0]:span[1]])
+            add(span[0], span[1], "BusinessUnit" if unit else "Company", 0.5)
     return found
