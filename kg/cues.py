@@ -44,6 +44,7 @@ class Cues:
             "near": text[near_start:trigger[0]],
             "after": text[trigger[1]:],
             "trigger": text[trigger[0]:trigger[1]],
+            "span": text[trigger[1]:match.end()],  # between the trigger and the end of the match (营收预计达到X)
             "all": text,
         }
         for modality in rule.modality_cues:
@@ -80,6 +81,8 @@ class Cues:
         if quantity is None or quantity.kind == "other":
             return False
         kinds = self.metric_kinds.get(name or "")
+        if kinds is None and name:  # a segment's figure (核心电商营收) is of its metric's kind
+            kinds = next((k for m, k in self.metric_kinds.items() if name.endswith(m)), None)
         return kinds is None or quantity.kind in kinds
 
     def metric(self, surface: str | None, text: str, match: re.Match[str]) -> str | None:

@@ -7,6 +7,11 @@
 * a company name with a legal suffix: 杭州好超电子商务有限公司
 * an unknown word right before a type head: 某某小程序, Keep App
 * a person after a title: CEO陈镭, 团长裴培 (surnames and titles are word lists)
+* a transliterated name (卢卡斯·麦斯特里, 罗宾-丹霍尔姆) after a title or before its Latin
+  form in brackets: CFO卢卡斯·麦斯特里, 罗宾-丹霍尔姆（Robyn Denholm）
+* an organisation named right before a title and a person: 第一视频董事长张力军
+* the other members of a 、-list with a known organisation in it: 包括神州租车、中通快递、红星美凯龙等
+* the unknown target of an acquisition or investment verb: 决定收购找靓机，…
 
 A discovered entity gets a stable minted IRI, a class, ``discovered=True`` and
 a lower confidence. Type words, titles, surnames and suffixes live in
@@ -21,11 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
+import jieba.posseg
 
 from kg.lexicon import Gazetteer
 from kg.models import Entity, Mention
 from kg.vocabulary import discovered_entity_iri
-from kg.wordlists import table, word_lists
+from kg.wordlists import table, word_lists, word_map
 
 _OPEN_QUOTES = "“\"「『《‘"
 _CLOSE_QUOTES = "”\"」』》’"
@@ -37,14 +43,52 @@ _COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；
 #: After a number these end a date, so the name starts after them (10月23日新宇集团).
 _DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
-_DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其")
+_DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其|上述|相关|有关|部分|某")
 #: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
 _NOT_NAME_START = "不够|不太|不是|不会|不能|没有|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
 _TYPE_COMPOUND = "线|链|类|型|化"
-_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进")
+_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进并")
 #: Function words that follow a whole name (汤道生在): not the verbs' first characters 表/称/说 (周源发表).
 _AFTER_NAME = set("在曾的也等向和与对就是于将把被从已亦还都则即所")
+#: A transliterated foreign name: parts joined by a middle dot or a hyphen (卢卡斯·麦斯特里).
+_NAME_PART = r"(?:(?![的一在是对和与及等表称说指认透向将于被把从就也都已曾还则即所有为了着过其这那个])[\u4e00-\u9fff])"
+_FOREIGN = rf"{_NAME_PART}{{1,6}}(?:[·•・‧\-－]{_NAME_PART}{{1,8}}){{1,2}}"
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·"})
+#: Where an organisation named before a title starts: after these (据第一视频董事长…).
+_ORG_LEFT_STOP = _COMPANY_LEFT_STOP | set("据称向于被记者讯兼 \u3000")
+#: Words that end the run before a title but belong to the title (浙江省卫计委副主任).
+_TITLE_PREFIX = re.compile(r"(?:副|常务|执行|高级|资深|全球|首席|联席|轮值|大中华区|中国区|亚太区|新闻|战略|市场|技术|产品|运营|"
+                           r"营销|设计|销售|公关|品牌|财务|投资|研发)+$")
+#: A run with these inside names its kind first (服务机构狄邦教育集团): the name starts after them.
+_KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资方|投资人|合作方|股东|对手|供应商|子公司)")
+#: Runs before a title that are no organisation's name (该公司CEO, 集团副总裁, 中国区总裁).
+_NOT_ORG = re.compile(r"^(?:公司|集团|企业|平台|品牌|团队|部门|事业部|项目|国家|国内|海外|总部|官方|现任|前任|首位|"
+                      r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|^[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
+#: Latin words that are no name of their own (sentence words, model suffixes, accounting terms).
+_NOT_LATIN = frozenset("""The This That These Those And For With From Our Your Their New Pro Plus Max Lite Mini Note Air
+    Inc Ltd Co Corp Group Mr Mrs Ms Dr Non App Apps Web Online Mobile Cloud China January February March April May June July August September October
+    November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Beta Alpha Edition Version""".split())
+#: A Latin name with a number or a device word is a product (iPhone XS, Galaxy S9), not a company.
+_PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pods?)\b")
+#: An all-capitals acronym next to a connector: a name when it is coordinated with a known organisation.
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])")
+_JOINERS = "与和、及同跟"
+_NOT_ACRONYM = frozenset("""CEO CFO COO CTO CIO CMO CPO CSO APP GDP IPO API SDK GPU CPU DAU MAU GMV ARPU KPI ROI PPT PDF USB
+    LED LCD OLED NFC GPS SIM SUV VIP ICO OTA SaaS AWS HTML HTTP WIFI IOT ATM POS OEM ODM CEO""".split())
+#: Model "names" that are no product: quarters, halves, network generations, common acronyms.
+_NOT_MODEL = re.compile(r"^(?:Q[1-4]|H[12]|[1-9]G|AI|IPO|CEO|CFO|COO|CTO|APP|App|PC|VR|AR|MR|IoT|API|SDK|OS|IT|KPI|"
+                        r"GMV|DAU|MAU|ARPU|PPT|PDF|UI|UX|SaaS|PaaS|IaaS|Logo|LOGO)$")
+
+#: Word classes (jieba) that cut an organisation's name: it starts after the last of them
+#: (论坛中脉脉 → 脉脉): verbs, adverbs, prepositions, conjunctions, particles, locatives, pronouns.
+_CUTTING = ("v", "d", "p", "c", "u", "f", "r", "ad", "ul", "uj")
+#: Word classes that make a run a name (person, place, organisation, other proper noun, Latin).
+_PROPER = ("nr", "ns", "nt", "nz", "eng", "j", "x")
+#: Endings that make a run of plain words an organisation (研究所, 实验室 …).
+_ORG_HEADS = re.compile(r"(?:集团|公司|科技|资本|控股|银行|证券|基金|研究院|研究所|实验室|协会|学会|联合会|大学|学院|医院|"
+                        r"基金会|事务所|办公室|工作室|委员会|网|视频|传媒|网络|音乐|文化|影视|娱乐|教育|金融|电子|通讯|软件|物流|智能|数据|"
+                        r"游戏|互动|信息|资讯|出行|健康|医疗|电商)$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +102,16 @@ class _Patterns:
     regulator: re.Pattern[str]
     company: re.Pattern[str]
     person: re.Pattern[str]
+    foreign: re.Pattern[str]  # CFO卢卡斯·麦斯特里 | 罗宾-丹霍尔姆（Robyn …
+    titled_person: re.Pattern[str]  # 董事长张力军: where an organisation may end right before
+    framed_person: re.Pattern[str]  # 任命李一男为, 陈伟星，快的打车创始人
+    next_person: re.Pattern[str]  # 、王中磊 after a titled person, when no title of its own follows
+    short_company: re.Pattern[str]  # 盛灿科技, 久银控股: a name before a short company ending
+    latin: re.Pattern[str]  # Farfetch, iRobot, Booking Holdings
+    model: re.Pattern[str]  # 发布了R17 Pro, 推出iPhone XS: a model name after a launch verb
+    given: frozenset[str]  # Latin given names: Taylor Swift is a person
+    title_end: re.Pattern[str]  # a title right before a Latin name: 历峰集团主席Johann Rupert
+    short_endings: dict[str, str]  # 科技 → Company, 学院 → Organization
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
 
@@ -88,6 +142,27 @@ def _patterns(base: str | None) -> _Patterns:
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
         person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
+        foreign=re.compile(rf"(?:(?:{_alternation(words.get('titles', ()))})(?:的)?\s?(?P<name>{_FOREIGN})"
+                           rf"|(?<![\u4e00-\u9fffA-Za-z0-9])(?P<bare>{_FOREIGN})(?=\s?[（(][A-Za-z]))"),
+        titled_person=re.compile(rf"(?P<title>{_alternation(words.get('titles', ()))})(?:[、兼和及]"
+                                 rf"(?:{_alternation(words.get('titles', ()))}))*(?:的)?\s?"
+                                 rf"(?:{_FOREIGN}|(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}|[A-Z][a-z]+)"),
+        next_person=re.compile(rf"[、和](?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
+                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也)"),
+        framed_person=re.compile(
+            rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
+            rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
+            rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"),
+        short_endings={w: c for w, c in word_map("short_company_suffixes", base).items() if c != w},
+        title_end=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?\s?$"),
+        given=frozenset(w for line in words.get("latin_given_names", ()) for w in line.split()),
+        short_company=re.compile(_alternation(words.get("short_company_suffixes", ()))),
+        latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*)"
+                         r"(?:\s(?:[A-Z][A-Za-z]+|&)){0,2}(?![A-Za-z0-9\-\.@/_])"),
+        model=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[\u4e00-\u9fff]{{0,6}}?)"
+                         r"(?=[A-Za-z0-9]{2}|[A-Z]\s[A-Z0-9])"
+                         r"(?P<name>(?:[A-Z][A-Za-z]*|[a-z][A-Z][A-Za-z]*)(?:\s?[A-Z0-9][A-Za-z0-9+]*){0,3})"
+                         r"(?![A-Za-z0-9])"),
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
         not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
@@ -104,9 +179,12 @@ def _unknown_name(word: str) -> bool:
 
 def _person_end(text: str, start: int, end: int) -> int:
     """A three-character name loses its last character when that is a function word (龚宇有话 → 龚宇)
-    or starts a word (蒋凡发布 → 蒋凡), unless a function word follows the three (汤道生在 stays)."""
+    or starts a word (蒋凡发布 → 蒋凡), unless a function word follows the three (汤道生在 stays)
+    or the text after the three makes a likelier word than the one the last character would start
+    (王东升上午: 上午 beats 升上, so 王东升 stays)."""
     if end - start == 3 and (text[end - 1] in _PERSON_STOP or (
-            jieba.dt.FREQ.get(text[end - 1:end + 1], 0) > 0 and text[end:end + 1] not in _AFTER_NAME)):
+            (freq := jieba.dt.FREQ.get(text[end - 1:end + 1], 0)) > 0 and text[end:end + 1] not in _AFTER_NAME
+            and jieba.dt.FREQ.get(text[end:end + 2], 0) <= freq)):
         return end - 1
     return end
 
@@ -117,6 +195,95 @@ def _left_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if text[i] in _COMPANY_LEFT_STOP:
             return i + 1, end
     return start, end
+
+
+def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
+                title: bool = True) -> tuple[int, int] | None:
+    """The organisation named right before a title (``end`` is where the title starts), if
+    the run of words there is one: after the last punctuation or function word, without
+    words of the title (副, 高级), two to ``limit`` characters, and a name (a proper noun,
+    an unknown word, Latin letters) or a run ending in an organisation's head (研究所)."""
+    start = end
+    while start > 0 and text[start - 1] not in _ORG_LEFT_STOP and end - start <= 2 * limit:
+        if text[start - 1] in _DATE_ENDS and start >= 2 and text[start - 2].isdigit():
+            break
+        start -= 1
+    if end - start > 2 * limit:
+        return None
+    prefix = _TITLE_PREFIX.search(text, start, end) if title else None
+    if prefix:
+        end = prefix.start()
+    if end - start < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9&.\-]+", text[start:end]):
+        return None
+    words = [(w.word, w.flag) for w in jieba.posseg.cut(text[start:end])]
+    cut = max((i + 1 for i, (_, flag) in enumerate(words) if flag.startswith(_CUTTING) and flag != "vn"), default=0)
+    start += sum(len(w) for w, _ in words[:cut])
+    words = words[cut:]
+    kind = None
+    for kind in _KIND_HEADS.finditer(text, start, end):
+        pass
+    if kind is not None and kind.end() < end:
+        start = kind.end()
+        words = [(w.word, w.flag) for w in jieba.posseg.cut(text[start:end])]
+    run = text[start:end]
+    if len(run) < 2 or len(run) > limit or _NOT_ORG.search(run):
+        return None
+    body = pats.company.fullmatch(run)
+    if pats.generic.fullmatch(body.group("body") if body else run):  # 科技有限公司: trade words only
+        return None
+    named = any(flag.startswith(_PROPER) or jieba.dt.FREQ.get(w, 0) == 0 for w, flag in words)
+    if not (named or _ORG_HEADS.search(run)) or (len(words) == 1 and not named):
+        return None
+    return start, end
+
+
+#: The target of a deal named right after its verb, up to the end of the clause or a function word.
+_DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?(?P<name>[\u4e00-\u9fff]{2,6}?)"
+                          r"(?=[，。；、,;]|并|后|时|的股|以|和|与|及|$)")
+#: A 、-list: items of names separated by 、, the last one before 等, 和 or the end of the clause.
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&\.\-]{2,10}"
+_ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
+
+
+def _is_name(run: str) -> bool:
+    """Does a run of words look like a name: a proper noun or a word the segmenter does not know?"""
+    if _NOT_ORG.search(run) or _DESCRIPTIVE.search(run):
+        return False
+    return any(len(word) > 1 and (flag.startswith(_PROPER) or jieba.dt.FREQ.get(word, 0) == 0)
+               for word, flag in ((w.word, w.flag) for w in jieba.posseg.cut(run)))
+
+
+def _list_members(text: str, known: Sequence[Mention], taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The unknown members of a list of three or more names with a known organisation among them
+    (投资方包括阿里巴巴、金石投资、君联资本等): each is a name of the known member's class."""
+    found = []
+    orgs = [k for k in known if k.entity.type != "Person"]
+    for m in _ENUMERATION.finditer(text):
+        items, pos = [], m.start()
+        for part in m.group().split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        first_start, first_end = items[0]  # the first item starts after the last function word in it
+        cut = max((i + 1 for i in range(first_start, first_end) if text[i] in _ORG_LEFT_STOP or text[i] in "括如有"),
+                  default=first_start)
+        items[0] = (cut, first_end)
+        last_start, last_end = items[-1]  # the last one ends before 等, 和 …
+        stop = next((i for i in range(last_start, last_end) if text[i] in "等和及与的在是将已均都也"), last_end)
+        items[-1] = (last_start, stop)
+        members = [k for k in orgs if any(a <= k.start and k.end <= b for a, b in items)]
+        if not members:
+            continue
+        kind = members[0].entity.type if members[0].entity.type in ("Company", "App") else "Organization"
+        unknown = [(a, b) for a, b in items if b - a >= 2 and not any(not (b <= s or a >= e) for s, e in taken)]
+        named = [(a, b) for a, b in unknown if _is_name(text[a:b])]
+        known_items = len(items) - len(unknown)
+        if 4 * (known_items + len(named)) >= 3 * len(items) or (known_items >= 2 and 2 * known_items >= len(items)):
+            # 盒马、菜鸟、饿了么、菜鸟裹裹: half of them known, the others are names of the same kind
+            found.extend((a, b, kind) for a, b in unknown if 2 <= b - a <= 8 and not _NOT_ORG.search(text[a:b])
+                         and not _DESCRIPTIVE.search(text[a:b]))
+        elif 2 * len(named) >= len(unknown):  # most of them are names: 云计算、大数据 in a list make it no list of names
+            found.extend((a, b, kind) for a, b in named)
+    return found
 
 
 def _entity(label: str, type_name: str, confidence: float) -> Entity:
@@ -154,7 +321,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     compounds = _compounds(text, known, pats, gazetteer)
     quoted = [(m.start("list") + q.start(), m.start("list") + q.end()) for m in pats.quoted_list.finditer(text)
               for q in re.finditer(_NAME, m.group("list"))]  # “京东购物”小程序: a quoted name beats the 京东 inside it
-    known = _swallowed(known, local + compounds + quoted)
+    foreign = [m.span("name") if m.group("name") else m.span("bare") for m in pats.foreign.finditer(text)]
+    known = _swallowed(known, local + compounds + quoted + foreign)
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
 
@@ -191,10 +359,76 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
                 and not pats.generic.fullmatch(body):
             add(start, m.end(), "Company", 0.6)
+    for m in pats.short_company.finditer(text):
+        span = _org_before(text, m.start(), pats, limit=10, title=False)
+        if span is None or span[1] != m.start() or any(not (m.end() <= s or span[0] >= e) for s, e in taken) \
+                or _DESCRIPTIVE.search(text[span[0]:span[1]]):
+            continue
+        kind = pats.short_endings.get(m.group()) or "Company"
+        flags = [(w.word, w.flag) for w in jieba.posseg.cut(text[span[0]:span[1]])]
+        if any((f.startswith(_PROPER) and (f != "ns" or kind != "Company")) or jieba.dt.FREQ.get(w, 0) == 0
+               for w, f in flags):
+            add(span[0], m.end(), kind, 0.5)  # 盛灿科技, 郑州科技学院; not 美国金融科技 (a place and a trade)
+    for m in pats.model.finditer(text):
+        name = m.group("name")
+        if not _NOT_MODEL.match(name) and name not in _NOT_LATIN:
+            add(m.start("name"), m.end("name"), "Product", 0.5)
+    given = pats.given
+    glosses = [(b.start(), b.end()) for b in re.finditer(r"[（(][^（）()]{0,60}[）)]", text)]
+    for m in pats.latin.finditer(text):
+        if m.group() in _NOT_LATIN or any(a <= m.start() and m.end() <= b for a, b in glosses) \
+                or re.search(r"(?:来源|作者|编辑|文|图)\s?[：:/|]\s?$", text[max(0, m.start() - 4):m.start()]):
+            continue  # 卢卡斯·麦斯特里（Luca Maestri）: a gloss of a name; 来源：cnBeta: a byline
+        if any(k.end == m.start() or k.end == m.start() - 1 and text[k.end] == " " for k in known):
+            continue  # 华为Mate, 百度DuerOS: a model or product line of the brand before it
+        first = m.group().split()[0]
+        after_title = bool(pats.title_end.search(text, max(0, m.start() - 8), m.start()))
+        kind = "Person" if " " in m.group() and (first in given or after_title) \
+            else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
+        add(m.start(), m.end(), kind, 0.4)
+    orgs = [(k.start, k.end) for k in known if k.entity.type != "Person"]
+    for m in _ACRONYM.finditer(text):  # WFP与阿里巴巴, AMD和英特尔: an acronym coordinated with a known organisation
+        a, b = m.span()
+        joined = (text[b:b + 1] in _JOINERS and any(s == b + 1 for s, _ in orgs)) or \
+                 (a > 0 and text[a - 1] in _JOINERS and any(e == a - 1 for _, e in orgs))
+        if joined and m.group() not in _NOT_ACRONYM:
+            add(a, b, "Company", 0.4)
+    for m in _DEAL_TARGET.finditer(text):
+        if _is_name(m.group("name")):
+            add(m.start("name"), m.end("name"), "Company", 0.4)
+    for start, end, kind in _list_members(text, known, taken):
+        add(start, end, kind, 0.4)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
         head = text[h_start:h_end]
         if end == h_start and pats.types.get(head, "Company") != "Company" and _unknown_name(text[start:end]):
             add(start, end, pats.types[head], 0.5)
+    for start, end in foreign:
+        label = text[start:end].translate(_DOTS)
+        iri = gazetteer.alias_index.get(label)
+        if iri and not any(not (end <= s or start >= e) for s, e in taken):  # 蒂姆•库克 is 蒂姆·库克
+            taken.append((start, end))
+            found.append(Mention(start, end, text[start:end], gazetteer.entities[iri], "gazetteer", 0.9))
+        else:
+            add(start, end, "Person", 0.5)
     for m in pats.person.finditer(text):
-        add(m.start("name"), _person_end(text, m.start("name"), m.end("name")), "Person", 0.5)
+        end = _person_end(text, m.start("name"), m.end("name"))
+        add(m.start("name"), end, "Person", 0.5)
+        while (more := pats.next_person.match(text, end)) is not None:  # 创始人王中军、王中磊入选
+            end = more.end("name")
+            add(more.start("name"), end, "Person", 0.4)
+    for m in pats.framed_person.finditer(text):
+        group = "a" if m.group("a") else "b"
+        add(m.start(group), m.end(group), "Person", 0.5)
+    for m in pats.titled_person.finditer(text):
+        span = _org_before(text, m.start(), pats)
+        if span is None:
+            continue
+        inside = [e for s, e in taken if span[0] <= s < span[1] and e <= span[1]]
+        if inside:  # 淘宝C2M事业部总经理: the unit after a known name
+            span = (max(inside), span[1])
+            if span[1] - span[0] < 2 or not _is_name(text[span[0]:span[1]]):
+                continue
+        if not any(not (span[1] <= s or span[0] >= e) for s, e in taken):
+            unit = re.search(r"(?:事业部|事业群|部门|业务部|业务)$", text[span[0]:span[1]])
+            add(span[0], span[1], "BusinessUnit" if unit else "Company", 0.5)
     return found

@@ -54,6 +54,8 @@ class Extractor:
         self.visible_suffixes = lists.get("visible_suffixes", ())
         self.distributive = lists.get("distributive", ())
         self.continuation = lists.get("continuation", ())
+        # verbs (not the prepositions 与/对/向/在 of the list) that start a new clause after a list of names
+        self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者"))
         self.last_sentence_count = 0
         self.any_trigger = _union([r.triggers for r in self.rules])
         recent_rules = [r.triggers for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
@@ -151,12 +153,20 @@ class Extractor:
             index = shifted
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
-            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind)
+            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs)
         else:
             chain = [index]
+        chain = [i for i in chain if not self._owner_before(ctx, i, chain)]
         if taken is not None:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _owner_before(self, ctx: SentenceContext, index: int, chain: list[int]) -> bool:
+        """百度好看视频: a name right before a product or unit it owns only says whose it is."""
+        if index + 1 not in chain:
+            return False
+        owners = {e.iri for e in ctx.masked.slots.get(index, ())}
+        return any(owners & set(self.gazetteer.owner_chain(e.iri)) for e in ctx.masked.slots.get(index + 1, ()))
 
     def _in_list(self, ctx: SentenceContext, match: re.Match[str], slot: str) -> bool:
         """Does slot ``slot`` stand in a list of several distinct names (抖音加TikTok, A、B和C)?"""
@@ -257,7 +267,11 @@ class Extractor:
         if not rule.metric:
             return None
         surface = match.group(rule.metric) if rule.metric in match.re.groupindex else rule.metric
-        return self.cues.metric(surface, ctx.masked.text, match)
+        name = self.cues.metric(surface, ctx.masked.text, match)
+        segment = match.group("seg") if "seg" in match.re.groupindex else None
+        if name and segment:  # 核心电商收入, B2B业务营业收入, 大中华区营收: the figure of a segment
+            return re.sub(r"(?:实现|取得|录得|达到)$", "", segment) + name
+        return name
 
 
 def _quantity(ctx: SentenceContext, match: re.Match[str], slot: str) -> Quantity | None:

@@ -22,6 +22,13 @@ from kg.timex import TimeExpr
 
 COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
 _OWNED_AFTER = re.compile(r"旗下(?:的)?[^\ue000-\ue0ff，。；“\"「]{0,6}?[“\"「]?(?=[\ue000-\ue0ef])|旗下|系(?=[\ue000-\ue0ef])")
+#: Where a medium only carries the words: 接受X(记者)采访, 告诉X, 对X表示, 据X报道, X援引.
+_INTERVIEW = re.compile(r"(?:接受|告诉|对|向|据|在)[^，。；：,;:]{0,14}?(?:采访|专访|访问|记者|报道|透露|表示|说)|"
+                        r"[^，。；：,;:]{0,12}?(?:援引|报道称|消息称)")
+#: After the source of figures: X(的)(最新)数据显示 / 报告指出 / 统计 (not 财报显示: a company's own report).
+_SOURCE_AFTER = re.compile(r"(?:发布)?的?(?:最新)?(?:一份)?(?:数据|报告|调查|统计|研究|研报)(?:显示|统计|指出|称|表明|发现)")
+#: After the medium of a byline: 新浪科技讯 11月7日, 腾讯科技讯 北京时间…
+_BYLINE_AFTER = re.compile(r"(?:科技|娱乐|财经|体育|教育|数码|手机|美股|港股|时尚|汽车|游戏|健康|新闻|网)?讯(?=[\s\u3000\d])")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
 _TITLE = re.compile(r"《[^《》]{1,60}》")
 
@@ -40,7 +47,14 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
 def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
     """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments;
     nor are names inside a longer title of a work (文章《围剿顺丰》, 《B站计划收购网易漫画》),
-    while a title that is just the name (《王者荣耀》, 《财经》) still names it."""
+    while a title that is just the name (《王者荣耀》, 《财经》) still names it; nor is a medium
+    that only carries the words (在接受第一财经采访时, 告诉36氪, 据路透社报道), nor the source of
+    figures (IDC数据显示, Frost & Sullivan的数据显示) or a byline (新浪科技讯 11月7日)."""
+    interviews = [(sentence.start + m.start(), sentence.start + m.end()) for m in _INTERVIEW.finditer(sentence.text)]
+    mentions = [m for m in mentions if (m.entity.type != "Media"
+                                        or not any(a <= m.start and m.end <= b for a, b in interviews))
+                and not _SOURCE_AFTER.match(sentence.text, m.end - sentence.start)
+                and not _BYLINE_AFTER.match(sentence.text, m.end - sentence.start)]
     asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
     titles = [(sentence.start + m.start(), sentence.start + m.end()) for m in _TITLE.finditer(sentence.text)]
     if not asides and not titles:
@@ -191,7 +205,8 @@ def owned_member(masked: Masked, index: int) -> int | None:
 
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
                  connectors: Sequence[str] = COORDINATORS,
-                 same_kind: Callable[[str, str], bool] | None = None) -> list[int]:
+                 same_kind: Callable[[str, str], bool] | None = None,
+                 clause_verbs: Sequence[str] = ()) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
@@ -199,6 +214,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     placeholder characters → may they share a list?) the list ends at the first
     name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
     A name followed by 版 names a version (今日头条安卓版), never a list member.
+    Names after it that a verb of ``clause_verbs`` follows start a new clause
+    (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
@@ -214,6 +231,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
         chain.append(here)
+    if here != index and clause_verbs and text.startswith(tuple(clause_verbs), here + 1):
+        chain = [index]
     here = index
     while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
         here = m.start() - 1

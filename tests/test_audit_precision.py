@@ -165,7 +165,7 @@ def test_a_phone_model_going_on_sale_is_no_app_launch(extractor):
     ("知乎首席执行官周源发表演讲。", "周源", "知乎"),                # 发表 after the name: 周源
     ("对于爱奇艺创始人龚宇来说，这是至暗时刻。", "龚宇", "爱奇艺"),
     ("网易董事长叶芬持有90%的股份。", "叶芬", "网易"),                # 持有 after the name: 叶芬
-    ("但真正让联想集团董事长杨元庆担心的是成本。", "杨元庆", "联想集团"),  # 让 starts no company name
+    ("但真正让联想集团董事长杨元庆担心的是成本。", "杨元庆", "联想"),  # 让 starts no company name (联想集团 is 联想)
 ])
 def test_person_and_company_edges(extractor, text, person, org):
     assert (person, "holds_position", org) in triples(extract(extractor, text))
