@@ -127,9 +127,14 @@ class Extractor:
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)
         seen: set[tuple] = set()
+        fired: dict[int, bool] = {}  # rules share trigger lists: search each list once
         for rule in self.rules:
-            if rule.triggers is not None and not rule.triggers.search(sentence.text):
-                continue
+            if rule.triggers is not None:
+                hit = fired.get(id(rule.triggers))
+                if hit is None:
+                    hit = fired[id(rule.triggers)] = rule.triggers.search(sentence.text) is not None
+                if not hit:
+                    continue
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
                     key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
