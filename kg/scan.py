@@ -4,9 +4,10 @@ The readers of the whole graph (the fact table, the networkx projection and the
 exports) hash-join whole property columns (:func:`kg.vocabulary.column`), and
 Oxigraph holds those columns in memory while it joins them: 4-6.5 kB per fact,
 1.2-1.9 GB for the 292k facts of a 5M-quad store.  Past :data:`SCAN_FACTS_LIMIT`
-facts they run the same query once per :data:`SCAN_BATCH_DOCUMENTS` documents
-instead, with a ``VALUES`` block of those document graphs in every column: about
-0.1 GB inside Oxigraph whatever the size, for 1.1 times the time.
+facts (some 3 GB) they run the same query once per :data:`SCAN_BATCH_DOCUMENTS`
+documents instead, with a ``VALUES`` block of those document graphs in every
+column: about 0.1 GB inside Oxigraph whatever the size, but slower (forced on the
+5M store: the fact table 21 -> 24-30 s, an export of 100k edges 12 -> 16-22 s).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kg.store import EmbeddedStore, GraphStore
 
 __all__ = ["SCAN_BATCH_DOCUMENTS", "SCAN_FACTS_LIMIT", "document_slices"]
 
-SCAN_FACTS_LIMIT = 150_000
+SCAN_FACTS_LIMIT = 500_000
 SCAN_BATCH_DOCUMENTS = 1000
 
 _COUNT_FACTS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?e kg:predicate ?p } }"
