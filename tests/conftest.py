@@ -172,3 +172,26 @@ def seeds_store(tmp_path_factory) -> str:
     summary = build([str(SEEDS)], str(path))
     assert summary.facts > 0 and not summary.skipped
     return str(path)
+
+
+# ------------------------------------------------------------------ extraction helpers
+@pytest.fixture(scope="module")
+def extractor():
+    """The extractor over the repository's ontology (one per test module)."""
+    from kg.extract import get_extractor
+
+    return get_extractor()
+
+
+def extract_text(extractor, text: str, date: str):
+    """The facts of ``text`` as one single-paragraph article of ``date``."""
+    return extractor.extract(Document(id="t.txt", text=text, paragraphs=((0, len(text)),), date=date))
+
+
+def label(entity):
+    return entity.label if entity is not None else None
+
+
+def triples(facts):
+    """(subject label, predicate, object label) of each fact."""
+    return {(label(f.subject), f.predicate, label(f.object)) for f in facts}

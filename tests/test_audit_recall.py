@@ -8,28 +8,14 @@ that must stay without a fact.
 from __future__ import annotations
 
 import pytest
+from conftest import extract_text, label, triples  # noqa: F401  (extractor: a conftest fixture)
 
-from kg.extract import get_extractor
-from kg.models import Document
 
 ARTICLE_DATE = "2018-11-08"
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return get_extractor()
-
-
 def extract(extractor, text, date=ARTICLE_DATE):
-    return extractor.extract(Document(id="t.txt", text=text, paragraphs=((0, len(text)),), date=date))
-
-
-def label(entity):
-    return entity.label if entity is not None else None
-
-
-def triples(facts):
-    return {(label(f.subject), f.predicate, label(f.object)) for f in facts}
+    return extract_text(extractor, text, date)
 
 
 def mentions(extractor, text):

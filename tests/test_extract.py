@@ -9,30 +9,16 @@ current weakness of the extractor are ``xfail(strict=False)`` with the reason.
 from __future__ import annotations
 
 import pytest
+from conftest import extract_text, label, triples  # noqa: F401  (extractor: a conftest fixture)
 
-from kg.extract import get_extractor
 from kg.ingest import ingest_text
-from kg.models import Document
 from kg.vocabulary import discovered_entity_iri
 
 ARTICLE_DATE = "2021-06-15"
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return get_extractor()
-
-
 def extract(extractor, text, date=ARTICLE_DATE):
-    return extractor.extract(Document(id="t.txt", text=text, paragraphs=((0, len(text)),), date=date))
-
-
-def label(entity):
-    return entity.label if entity is not None else None
-
-
-def triples(facts):
-    return {(label(f.subject), f.predicate, label(f.object)) for f in facts}
+    return extract_text(extractor, text, date)
 
 
 def the(facts, subject, predicate, obj):
