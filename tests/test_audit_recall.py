@@ -258,15 +258,13 @@ def test_the_source_of_figures_is_not_their_subject(extractor, text):
 
 
 # ------------------------------------------------------------------ longer ways round
-@pytest.mark.parametrize("text, fact", [
+LONGER_WAY_ROUND = [
     ("华谊兄弟传媒创始人王中军、王中磊入选榜单。", ("王中磊", "holds_position", "华谊兄弟")),
     ("工信部旗下的泰尔实验室发布了报告。", ("工信部", "owns", "泰尔实验室")),
     ("A站也于2018年6月被腾讯系的短视频平台快手全资收购。", ("快手", "acquires", "AcFun")),
     ("OPPO于当地时间11月6日晚在意大利米兰发布了R17 Pro。", ("OPPO", "launches", "R17 Pro")),
     ("谷歌和太平洋群岛渔业科学中心合作，开发了一系列算法。", ("谷歌", "cooperates_with", "太平洋群岛渔业科学中心")),
-])
-def test_facts_stated_a_longer_way_round(extractor, text, fact):
-    assert fact in triples(extract(extractor, text))
+]
 
 
 def test_posting_on_weibo_is_no_launch_and_minors_no_negation(extractor):
@@ -283,7 +281,7 @@ def test_a_product_that_went_live_is_launched_by_its_owner(extractor):
 
 
 # ------------------------------------------------------------------ a third round of patterns (extra Sina sentences, not the held-out half)
-@pytest.mark.parametrize("text, fact", [
+THIRD_ROUND = [
     ("历峰集团则于6月收购了英国二手表转卖平台Watchfinder。", ("历峰集团", "acquires", "Watchfinder")),
     ("2017年3月，亚马逊宣布与中东电商巨头Souq达成收购协议。", ("亚马逊", "acquires", "Souq")),
     ("获得了谷歌5.5亿美元现金投资的京东早已成为国际企业。", ("谷歌", "invests_in", "京东")),
@@ -295,8 +293,11 @@ def test_a_product_that_went_live_is_launched_by_its_owner(extractor):
     ("签约仪式当天，历峰集团主席Johann Rupert亲自到场。", ("Johann Rupert", "holds_position", "历峰集团")),
     ("2017年8月，WFP与阿里巴巴合作，开展了扶贫项目。", ("WFP", "cooperates_with", "阿里巴巴")),
     ("日前，华为消费者业务CEO余承东在微博上确认了升级计划。", ("余承东", "holds_position", "华为消费者业务")),
-])
-def test_third_round_patterns(extractor, text, fact):
+]
+
+
+@pytest.mark.parametrize("text, fact", LONGER_WAY_ROUND + THIRD_ROUND)
+def test_facts_stated_a_longer_way_round_or_found_in_the_third_round(extractor, text, fact):
     assert fact in triples(extract(extractor, text))
 
 
