@@ -24,7 +24,8 @@ from kg.masking import (COORDINATORS, SentenceContext, coordinated, distinct, ma
 from kg.models import Document, Entity, EventFact, Mention, Sentence
 from kg.nlp import EntityTagger, get_tagger
 from kg.quantity import Quantity, find_quantities
-from kg.rules import Rule, TypeAlphabet, cached_rules
+from kg.rule_index import RuleIndex
+from kg.rules import Rule, TypeAlphabet, cached_rules, word_regex
 from kg.sentences import split_sentences
 from kg.timex import DateContext, TimeExpr
 from kg.wordlists import word_lists
@@ -46,7 +47,7 @@ class Extractor:
         self.gazetteer: Gazetteer = self.tagger.gazetteer
         key = tuple(sorted(self.gazetteer.class_parents.items()))
         self.alphabet = TypeAlphabet(dict(key))
-        self.rules: tuple[Rule, ...] = cached_rules(key, ontology_dir)
+        self.rules = cached_rules(key, ontology_dir)
         self.base = ontology_dir
         self.person_chars = frozenset(c for n, c in self.alphabet.chars.items() if self.alphabet.is_a(n, "Person"))
         self.cues = _cues(ontology_dir)
@@ -57,9 +58,19 @@ class Extractor:
         # verbs (not the prepositions 与/对/向/在 of the list) that start a new clause after a list of names
         self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者"))
         self.last_sentence_count = 0
-        self.any_trigger = _union([r.triggers for r in self.rules])
-        recent_rules = [r.triggers for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
-        self.needs_context = _union(recent_rules + [re.compile("|".join(map(re.escape, coref_words(ontology_dir))))])
+        self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
+        recent_rules = [r.trigger_set for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
+        self.needs_context = _words_regex(recent_rules + [frozenset(coref_words(ontology_dir))])
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rule set, in order (setting it also rebuilds the trigger index)."""
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: Sequence[Rule]) -> None:
+        self._rules = tuple(rules)
+        self.index = RuleIndex(self._rules)
 
     # ---- documents -------------------------------------------------------
     def extract(self, doc: Document) -> list[EventFact]:
@@ -127,14 +138,7 @@ class Extractor:
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)
         seen: set[tuple] = set()
-        fired: dict[int, bool] = {}  # rules share trigger lists: search each list once
-        for rule in self.rules:
-            if rule.triggers is not None:
-                hit = fired.get(id(rule.triggers))
-                if hit is None:
-                    hit = fired[id(rule.triggers)] = rule.triggers.search(sentence.text) is not None
-                if not hit:
-                    continue
+        for rule in self.index.candidates(sentence.text):
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
                     key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
@@ -285,11 +289,11 @@ def _quantity(ctx: SentenceContext, match: re.Match[str], slot: str) -> Quantity
     return q if q is not None and q.kind != "other" else None
 
 
-def _union(patterns: Sequence[re.Pattern[str] | None]) -> re.Pattern[str] | None:
-    """One regex for all of ``patterns`` (None if any is None: then everything must be read)."""
-    if not patterns or any(p is None for p in patterns):
+def _words_regex(word_sets: Sequence[frozenset[str] | None]) -> re.Pattern[str] | None:
+    """One regex for every word of ``word_sets`` (None if any is None: then everything must be read)."""
+    if not word_sets or any(words is None for words in word_sets):
         return None
-    return re.compile("|".join(p.pattern for p in patterns if p is not None))
+    return word_regex(frozenset().union(*word_sets))
 
 
 def _runs(indexes: Sequence[int]) -> Iterator[tuple[int, int]]:

@@ -139,7 +139,12 @@ class Rule:
     source: str = ""
     #: The trigger words of every pattern, when they can be read off the patterns: a sentence
     #: without any of them cannot match, so the rule is skipped there (None: always try).
-    triggers: re.Pattern[str] | None = None
+    trigger_set: frozenset[str] | None = None
+
+    @property
+    def triggers(self) -> re.Pattern[str] | None:
+        """The trigger words as one regex (longest first), None when the rule always runs."""
+        return word_regex(self.trigger_set) if self.trigger_set is not None else None
 
 
 def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
@@ -221,15 +226,15 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
         modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))),
-        examples=obj.get("examples", {}), solo=tuple(obj.get("solo", ())), source=where, triggers=trigger_words(texts, lists),
+        examples=obj.get("examples", {}), solo=tuple(obj.get("solo", ())), source=where, trigger_set=trigger_words(texts, lists),
     )
 
 
 _EXPLICIT_TRIGGER = re.compile(r"\(\?P<T>([^()\[\]\\?*+{}.^$]*)\)")
 
 
-def trigger_words(texts: Iterable[str], lists: Mapping[str, Iterable[str]]) -> re.Pattern[str] | None:
-    """A regex of every literal trigger word of the patterns (``(?P<T>a|b)`` or the first ``@list``).
+def trigger_words(texts: Iterable[str], lists: Mapping[str, Iterable[str]]) -> frozenset[str] | None:
+    """Every literal trigger word of the patterns (``(?P<T>a|b)`` or the first ``@list``).
 
     None when some pattern's trigger is not a plain list of words: that rule always runs.
     """
@@ -248,9 +253,13 @@ def trigger_words(texts: Iterable[str], lists: Mapping[str, Iterable[str]]) -> r
             return None
         words.update(lists.get(first.group(1), ()))
     words.discard("")
-    if not words:
-        return None
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return frozenset(words) or None
+
+
+@lru_cache(maxsize=512)
+def word_regex(words: frozenset[str]) -> re.Pattern[str]:
+    """One regex of ``words``, the longest first (so a match is the longest word at its start)."""
+    return re.compile("|".join(sorted(map(re.escape, words), key=lambda w: (-len(w), w))))
 
 
 def _expand(value: Any) -> bool | str | tuple[str, ...]:
