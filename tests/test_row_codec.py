@@ -84,3 +84,30 @@ def test_a_code_out_of_range_is_an_error():
     assert data.endswith(b"\x00\x01\x00")
     with pytest.raises(ValueError):
         row_codec.decode(data[:-1] + b"\x02")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_paused_only_while_rows_are_built(monkeypatch, enabled):
+    """decode pauses gc (100k+ new dicts set off needless collections) and restores its state,
+    also when the file is damaged."""
+    import gc
+
+    seen = []
+    real_builder = row_codec._row_builder
+
+    def spying_builder(columns):
+        build = real_builder(columns)
+        return lambda values: (seen.append(gc.isenabled()), build(values))[1]
+
+    monkeypatch.setattr(row_codec, "_row_builder", spying_builder)
+    data = row_codec.encode("select", ["a"], [{"a": 1}, {"a": 2}])
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert row_codec.decode(data)[2] == [{"a": 1}, {"a": 2}]
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError):
+            row_codec.decode(data + b"x")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
