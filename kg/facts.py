@@ -16,6 +16,7 @@ from kg.models import SYMMETRIC_PREDICATES
 from kg.scan import document_slices
 from kg.store import GraphStore, to_python
 from kg.entity_info import entity_info
+from kg.gcpause import collector_paused
 from kg.vocabulary import FACT_DETAILS, KG, column, optional_details
 
 __all__ = ["COLUMNS", "CONTRACT_COLUMNS", "EXTRA_COLUMNS", "FACTS_QUERY", "fact_rows", "merge_rows",
@@ -113,6 +114,7 @@ def _local(iri: str | None) -> str | None:
     return iri[len(KG):] if iri.startswith(KG) else iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+@collector_paused()
 def fact_rows(store: GraphStore, predicate: str | None = None,
               source: str | None = None) -> list[dict[str, Any]]:
     """Every fact mention as a row with exactly :data:`COLUMNS`, in that order.

@@ -56,6 +56,7 @@ from pyoxigraph import Literal
 from kg.models import SYMMETRIC_PREDICATES
 from kg.queries import select
 from kg.entity_info import entity_info
+from kg.gcpause import collector_paused
 from kg.scan import document_slices
 from kg.vocabulary import FACT_DETAILS, KG, PREDICATE_TABLE, column
 
@@ -300,6 +301,7 @@ def _edge_attrs(g: dict[str, Any]) -> dict[str, Any]:
     return attrs
 
 
+@collector_paused()
 def to_networkx(
     store: Any,
     *,

@@ -26,14 +26,14 @@ A file that does not decode to exactly N rows of these columns raises
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
+
+from kg.gcpause import collector_paused
 
 FORMAT = 1
 _SEP = "\x1f"
@@ -57,22 +57,8 @@ def encode(kind: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) ->
 
 def decode(data: bytes) -> tuple[str, list[str], list[dict[str, Any]]]:
     """(kind, columns, rows) from :func:`encode`'s bytes; ValueError when damaged."""
-    with _collector_paused():
+    with collector_paused():  # 150k new dicts set off needless collections
         return _decode(data)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rows are built: each new dict counts as an
-    allocation, so 150k rows set off hundreds of collections that each walk the young
-    rows and find nothing (dicts of strings form no cycles); ~35% of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _decode(data: bytes) -> tuple[str, list[str], list[dict[str, Any]]]:
