@@ -31,6 +31,7 @@ import sys
 from array import array
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from kg.gcpause import collector_paused
@@ -38,7 +39,7 @@ from kg.gcpause import collector_paused
 FORMAT = 1
 _SEP = "\x1f"
 _CODE_TYPES = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def encode(kind: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
@@ -46,7 +47,10 @@ def encode(kind: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) ->
     parts: list[bytes] = []
     layout: list[list[Any]] = []
     for column in columns:
-        values = [row.get(column) for row in rows]
+        try:
+            values = list(map(itemgetter(column), rows))
+        except KeyError:
+            values = [row.get(column) for row in rows]
         encoding, first, second = _encode_column(values)
         layout.append([encoding, len(first), len(second)])
         parts += (first, second)
@@ -95,13 +99,19 @@ def _decode(data: bytes) -> tuple[str, list[str], list[dict[str, Any]]]:
 
 
 def _encode_column(values: list[Any]) -> tuple[str, bytes, bytes]:
-    if not all(type(v) in _SCALARS for v in values):
+    types = set(map(type, values))
+    if not types <= _SCALARS:
         return "json", json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode(), b""
-    distinct: dict[tuple[type, Any], int] = {}  # by type too: 1, 1.0 and True stay apart
-    codes = [distinct.setdefault((type(v), v), len(distinct)) for v in values]
-    uniques = [v for _, v in distinct]
+    if len(types - {type(None)}) <= 1:  # no two values of different types can be equal
+        uniques = list(dict.fromkeys(values))
+        index = {v: i for i, v in enumerate(uniques)}
+        codes = list(map(index.__getitem__, values))
+    else:  # keyed by type too: 1, 1.0 and True stay apart
+        distinct: dict[tuple[type, Any], int] = {}
+        codes = [distinct.setdefault((type(v), v), len(distinct)) for v in values]
+        uniques = [v for _, v in distinct]
     codes_bytes = _pack(codes, len(uniques)) if len(uniques) < len(values) else b""
-    if all(type(v) is str and _SEP not in v for v in uniques):
+    if types <= {str} and not any(_SEP in v for v in uniques):
         return "text", _SEP.join(uniques).encode(), codes_bytes
     return "json", json.dumps(uniques, ensure_ascii=False, separators=(",", ":")).encode(), codes_bytes
 
