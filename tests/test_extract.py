@@ -69,6 +69,16 @@ def test_modality_precedence(extractor, text, modality):
     assert the(extract(extractor, text), "京东" if "京东" in text else "拼多多", "launches_on", "抖音").modality == modality
 
 
+@pytest.mark.parametrize("text, subject, predicate, obj", [
+    ("阿里巴巴终止对饿了么的收购。", "阿里巴巴", "acquires", "饿了么"),
+    ("腾讯放弃收购Supercell。", "腾讯", "acquires", "Supercell"),
+    ("微信终止了与京东的合作。", "微信", "cooperates_with", "京东"),
+])
+def test_called_off_deals_are_negated(extractor, text, subject, predicate, obj):
+    """终止, 放弃, 叫停 before the trigger: the deal does not happen."""
+    assert the(extract(extractor, text), subject, predicate, obj).modality == "negated"
+
+
 def test_bu_zhichi_is_negated(extractor):
     assert the(extract(extractor, "京东商城不支持支付宝。"), "京东", "supports_payment", "支付宝").modality == "negated"
 
