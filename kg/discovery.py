@@ -12,6 +12,7 @@
 * an organisation named right before a title and a person: 第一视频董事长张力军
 * the other members of a 、-list with a known organisation in it: 包括神州租车、中通快递、红星美凯龙等
 * the unknown target of an acquisition or investment verb: 决定收购找靓机，…
+* the unknown party a regulator acts against: 上海市市场监管局对食派士作出行政处罚
 
 A discovered entity gets a stable minted IRI, a class, ``discovered=True`` and
 a lower confidence. Type words, titles, surnames and suffixes live in
@@ -246,7 +247,10 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
 
 #: The target of a deal named right after its verb, up to the end of the clause or a function word.
 _DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?(?P<name>[\u4e00-\u9fff]{2,6}?)"
-                          r"(?=[，。；、,;]|并|后|时|的股|以|和|与|及|$)")
+                          r"(?=(?:股权|股份|股票)?(?:[，。；、,;]|并|后|时|的股|以|和|与|及|$))")
+#: The party a regulator acts against, named right after 对 (市场监管局对食派士作出行政处罚).
+_SANCTION_TARGET = re.compile(r"对(?P<name>[\u4e00-\u9fffA-Za-z]{2,8}?)"
+                              r"(?=作出|做出|涉嫌|处以|立案|依法|实施|开展|进行|展开|下达)")
 #: A 、-list: items of names separated by 、, the last one before 等, 和 or the end of the clause.
 _LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&\.\-]{2,10}"
 _ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
@@ -403,6 +407,10 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     for m in _DEAL_TARGET.finditer(text):
         if _is_name(m.group("name")):
             add(m.start("name"), m.end("name"), "Company", 0.4)
+    regulators = [k.end for k in [*known, *found] if k.entity.type == "Regulator"]
+    for m in _SANCTION_TARGET.finditer(text) if regulators else ():
+        if any(0 <= m.start() - end <= 6 for end in regulators) and _is_name(m.group("name")):
+            add(m.start("name"), m.end("name"), "Company", 0.4)
     for start, end, kind in _list_members(text, known, taken):
         add(start, end, kind, 0.4)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
@@ -419,6 +427,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             add(start, end, "Person", 0.5)
     for m in pats.person.finditer(text):
         end = _person_end(text, m.start("name"), m.end("name"))
+        if end - m.start("name") == 2 and text[end - 1] in _PERSON_STOP:
+            continue  # 负责人曾说: a surname-like character and a verb, no name
         add(m.start("name"), end, "Person", 0.5)
         while (more := pats.next_person.match(text, end)) is not None:  # 创始人王中军、王中磊入选
             end = more.end("name")

@@ -166,6 +166,19 @@ def test_trade_words_alone_make_no_company(extractor):
                 if f.predicate == "holds_position"]
 
 
+def test_a_surname_and_a_verb_after_a_title_are_no_person(extractor):
+    """负责人曾说: 曾 is a surname, but 曾说 is "once said"; a real two-character name still counts."""
+    people = {m.text for m in extractor.tagger.mentions("许姓负责人曾说，总公司已解散。") if m.entity.type == "Person"}
+    assert "曾说" not in people
+    assert {m.text for m in extractor.tagger.mentions("公司负责人王峰说，总公司已解散。")} >= {"王峰"}
+
+
+def test_a_list_after_an_investigation_is_not_its_target(extractor):
+    """美国FTC调查以及苹果与高通的诉讼: 苹果 is a party to the lawsuit, not investigated."""
+    assert not [f for f in extract(extractor, "华为认为美国FTC调查以及苹果与高通的诉讼会影响行业。")
+                if f.predicate == "investigates"]
+
+
 # ------------------------------------------------------------------ what must survive the fixes
 def test_recall_guards(extractor):
     """Each figure of 都 goes to every member; a fall *to* a value states it; 净营业收入 is revenue;

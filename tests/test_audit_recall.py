@@ -329,3 +329,37 @@ def test_a_list_half_of_known_names_names_the_rest(extractor):
 def test_a_unit_named_after_a_known_name_before_a_title(extractor):
     found = triples(extract(extractor, "担任阿里巴巴副总裁兼淘宝C3M事业部总经理的汪海表示。"))
     assert ("汪海", "holds_position", "C3M事业部") in found
+
+
+def test_the_unknown_party_a_regulator_acts_against(extractor):
+    facts = [f for f in extract(extractor, "上海市市场监管局对食派士作出行政处罚，罚款116.86万元。") if f.predicate == "fines"]
+    assert [(label(f.object), f.amount, f.unit) for f in facts] == [("食派士", 1168600.0, "CNY")]
+    assert ("食派士", "Company") not in mentions(extractor, "记者对食派士作出了评价。")  # no regulator: no party
+
+
+def test_a_stake_is_not_part_of_the_target_name(extractor):
+    found = mentions(extractor, "阿里巴巴投资有限公司收购银泰商业股权、阅文集团收购新丽传媒股权。")
+    assert ("银泰商业", "Company") in found and ("银泰商业股权", "Company") not in found
+
+
+# ------------------------------------------------------------------ regulators' actions in the words of 2021 news
+def test_an_undeclared_deal_is_no_negation_of_the_fine(extractor):
+    """未依法申报 describes the offence: the fine itself is asserted."""
+    facts = [f for f in extract(extractor, "市场监管总局对阿里巴巴收购银泰商业股权未依法申报违法实施经营者集中案作出决定，"
+                                           "处以50万元人民币罚款。") if f.predicate == "fines"]
+    assert [(label(f.object), f.modality, f.amount) for f in facts] == [("阿里巴巴", "asserted", 500000.0)]
+
+
+@pytest.mark.parametrize("text, regulator, targets", [
+    ("工信部对腾讯、阿里巴巴等平台开展网络安全检查。", "工信部", {"腾讯", "阿里巴巴"}),
+    ("网络安全审查办公室对滴滴出行实施网络安全审查。", "网络安全审查办公室", {"滴滴出行"}),
+    ("人民银行等金融管理部门联合约谈蚂蚁集团。", "央行", {"蚂蚁集团"}),
+])
+def test_inspections_reviews_and_summons_are_investigations(extractor, text, regulator, targets):
+    found = {(s, o) for s, p, o in triples(extract(extractor, text)) if p == "investigates"}
+    assert found == {(regulator, t) for t in targets}
+
+
+def test_a_fine_names_the_regulator_of_the_sentences_before(extractor):
+    found = triples(extract(extractor, "国家市场监管总局公布了处罚决定。知网被罚8760万元。"))
+    assert ("市场监管总局", "fines", "知网") in found
