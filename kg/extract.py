@@ -165,10 +165,21 @@ class Extractor:
             chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs)
         else:
             chain = [index]
+        chain = self._members_before_group(ctx, index) or chain
         chain = [i for i in chain if not self._owner_before(ctx, i, chain)]
         if taken is not None:
             taken.extend(chain)
         return [(e, ctx.masked.confidence.get(i, 1.0)) for i in chain for e in ctx.masked.slots.get(i, ())]
+
+    def _members_before_group(self, ctx: SentenceContext, index: int) -> list[int]:
+        """闲鱼、优酷、饿了么等阿里系App: a group named after 等 only says whose the names before
+        are, so they are the argument (when the group owns every one of them)."""
+        if index < 2 or ctx.masked.text[index - 1] != "等" or index - 2 not in ctx.masked.slots:
+            return []
+        members = coordinated(ctx.masked, index - 2, None, COORDINATORS, self._same_kind)
+        groups = {e.iri for e in ctx.masked.slots.get(index, ())}
+        owned = all(groups & set(self.gazetteer.owner_chain(e.iri)) for i in members for e in ctx.masked.slots.get(i, ()))
+        return members if groups and owned else []
 
     def _owner_before(self, ctx: SentenceContext, index: int, chain: list[int]) -> bool:
         """百度好看视频: a name right before a product or unit it owns only says whose it is."""

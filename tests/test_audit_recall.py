@@ -363,3 +363,12 @@ def test_inspections_reviews_and_summons_are_investigations(extractor, text, reg
 def test_a_fine_names_the_regulator_of_the_sentences_before(extractor):
     found = triples(extract(extractor, "国家市场监管总局公布了处罚决定。知网被罚8760万元。"))
     assert ("市场监管总局", "fines", "知网") in found
+
+
+def test_names_before_their_group_are_the_argument(extractor):
+    """闲鱼、优酷、饿了么等阿里系App: 阿里系 says whose they are; the apps applied."""
+    found = triples(extract(extractor, "闲鱼、优酷、饿了么等阿里系App先后向微信提交了小程序申请。"))
+    assert {s for s, p, o in found if p == "applies_to"} == {"闲鱼", "优酷", "饿了么"}
+    # a group that does not own them (腾讯 only invested in 美团 and 京东) stays the argument
+    found = triples(extract(extractor, "美团、京东等腾讯系企业向微信提交了小程序申请。"))
+    assert {s for s, p, o in found if p == "applies_to"} == {"腾讯"}
