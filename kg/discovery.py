@@ -53,7 +53,7 @@ _PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把
 #: Function words that follow a whole name (汤道生在): not the verbs' first characters 表/称/说 (周源发表).
 _AFTER_NAME = set("在曾的也等向和与对就是于将把被从已亦还都则即所")
 #: A transliterated foreign name: parts joined by a middle dot or a hyphen (卢卡斯·麦斯特里).
-_NAME_PART = r"(?:(?![的一在是对和与及等表称说指认透向将于被把从就也都已曾还则即所有为了着过其这那个])[\u4e00-\u9fff])"
+_NAME_PART = r"(?:(?![的一在是对和与及等表称说指认透向将于被把从就也都已曾还则即所有为了着过其这那个告宣共])[\u4e00-\u9fff])"
 _FOREIGN = rf"{_NAME_PART}{{1,6}}(?:[·•・‧\-－]{_NAME_PART}{{1,8}}){{1,2}}"
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·"})
 #: Where an organisation named before a title starts: after these (据第一视频董事长…).
@@ -183,6 +183,18 @@ def _unknown_name(word: str) -> bool:
     if word.isascii():  # Keep, Soul: a capitalised word with small letters (not B2B, C2M, AI)
         return word[0].isupper() and any(c.islower() for c in word)
     return jieba.dt.FREQ.get(word, 0) == 0
+
+
+#: Surnames that are also adverbs or prepositions (曾 "once"): before a verb they name nobody.
+_ADVERB_SURNAMES = set("曾于向将从把和")
+
+
+def _adverb_and_verb(name: str) -> bool:
+    """曾说, 曾强调: the "surname" is an adverb and the rest a verb (or a function word)."""
+    if len(name) == 2 and name[1] in _PERSON_STOP:
+        return True
+    rest = _tagged_words(name[1:])  # 强调 is one verb; 鸣 alone (曾鸣) may well be a given name
+    return name[0] in _ADVERB_SURNAMES and len(name) == 3 and len(rest) == 1 and rest[0][1].startswith("v")
 
 
 def _person_end(text: str, start: int, end: int) -> int:
@@ -427,8 +439,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             add(start, end, "Person", 0.5)
     for m in pats.person.finditer(text):
         end = _person_end(text, m.start("name"), m.end("name"))
-        if end - m.start("name") == 2 and text[end - 1] in _PERSON_STOP:
-            continue  # 负责人曾说: a surname-like character and a verb, no name
+        if _adverb_and_verb(m.group("name")) or _adverb_and_verb(text[m.start("name"):end]):
+            continue  # 负责人曾说, 发言人曾强调: an adverb that is also a surname, and a verb
         add(m.start("name"), end, "Person", 0.5)
         while (more := pats.next_person.match(text, end)) is not None:  # 创始人王中军、王中磊入选
             end = more.end("name")
