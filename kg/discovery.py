@@ -176,6 +176,11 @@ def _tagged_words(run: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in jieba.posseg.cut(run))
 
 
+def _function_words(run: str) -> bool:
+    """通过 (集团), 为了: a run made only of prepositions, conjunctions, adverbs or pronouns names nothing."""
+    return all(flag.startswith(("p", "c", "d", "r", "u")) for _, flag in _tagged_words(run))
+
+
 def _unknown_name(word: str) -> bool:
     """A word the segmenter's dictionary does not know (or a Latin/number name): likely a name."""
     if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or word.isdigit():
@@ -380,7 +385,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
                 break
         body = text[start:m.start("suffix")]
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
-                and not pats.generic.fullmatch(body):
+                and not pats.generic.fullmatch(body) and not _function_words(body):
             add(start, m.end(), "Company", 0.6)
     for m in pats.short_company.finditer(text):
         span = _org_before(text, m.start(), pats, limit=10, title=False)

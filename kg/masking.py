@@ -27,6 +27,8 @@ _INTERVIEW = re.compile(r"(?:接受|告诉|对|向|据|在)[^，。；：,;:]{0,
                         r"[^，。；：,;:]{0,12}?(?:援引|报道称|消息称)")
 #: After the source of figures: X(的)(最新)数据显示 / 报告指出 / 统计 (not 财报显示: a company's own report).
 _SOURCE_AFTER = re.compile(r"(?:发布)?的?(?:最新)?(?:一份)?(?:数据|报告|调查|统计|研究|研报)(?:显示|统计|指出|称|表明|发现)")
+#: After a source of news: X援引, X报道称, X消息称 (美国媒体Axios援引知情人士消息称).
+_REPORTS_AFTER = re.compile(r"(?:援引|报道称|消息称|独家报道|报道指出)")
 #: After the medium of a byline: 新浪科技讯 11月7日, 腾讯科技讯 北京时间…
 _BYLINE_AFTER = re.compile(r"(?:科技|娱乐|财经|体育|教育|数码|手机|美股|港股|时尚|汽车|游戏|健康|新闻|网)?讯(?=[\s\u3000\d])")
 _ASIDE = re.compile(r"（[^（）]{0,40}）")
@@ -48,12 +50,13 @@ def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Ment
     """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments;
     nor are names inside a longer title of a work (文章《围剿顺丰》, 《B站计划收购网易漫画》),
     while a title that is just the name (《王者荣耀》, 《财经》) still names it; nor is a medium
-    that only carries the words (在接受第一财经采访时, 告诉36氪, 据路透社报道), nor the source of
+    that only carries the words (在接受第一财经采访时, 告诉36氪, 据路透社报道, Axios援引), nor the source of
     figures (IDC数据显示, Frost & Sullivan的数据显示) or a byline (新浪科技讯 11月7日)."""
     interviews = [(sentence.start + m.start(), sentence.start + m.end()) for m in _INTERVIEW.finditer(sentence.text)]
     mentions = [m for m in mentions if (m.entity.type != "Media"
                                         or not any(a <= m.start and m.end <= b for a, b in interviews))
                 and not _SOURCE_AFTER.match(sentence.text, m.end - sentence.start)
+                and not _REPORTS_AFTER.match(sentence.text, m.end - sentence.start)
                 and not _BYLINE_AFTER.match(sentence.text, m.end - sentence.start)]
     asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
     titles = [(sentence.start + m.start(), sentence.start + m.end()) for m in _TITLE.finditer(sentence.text)]

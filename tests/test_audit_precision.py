@@ -184,6 +184,28 @@ def test_a_transliterated_name_ends_before_a_verb(extractor):
     assert people == {"达雷尔·韦斯特", "汉肯·塞缪尔森"}
 
 
+def test_a_news_source_is_no_party(extractor):
+    """美国媒体Axios援引…: whoever passes the news on is neither acquirer nor target."""
+    for text in ("美国媒体Axios援引知情人士消息称，滴滴已经同意收购电动滑板车创业公司Spin。",
+                 "美国媒体Axios援引知情人士消息称，福特已经同意收购电动滑板车创业公司Spin。"):
+        found = triples(extract(extractor, text))
+        assert not [s for s, p, o in found if s == "Axios"], text
+
+
+def test_function_words_before_a_company_suffix_name_nothing(extractor):
+    found = {m.text for m in extractor.tagger.mentions("即日起对外转让通过集团持有的股权。")}
+    assert not any("通过" in t for t in found)
+
+
+def test_a_broken_partnership_is_negated(extractor):
+    facts = [f for f in extract(extractor, "自2017年初，高通与苹果合作关系破裂。") if f.predicate == "cooperates_with"]
+    assert facts and {f.modality for f in facts} == {"negated"}
+
+
+def test_box_office_is_no_revenue(extractor):
+    assert not [f for f in extract(extractor, "华谊兄弟的这部电影累计票房收入突破40亿元。") if f.predicate == "reports_metric"]
+
+
 def test_a_list_after_an_investigation_is_not_its_target(extractor):
     """美国FTC调查以及苹果与高通的诉讼: 苹果 is a party to the lawsuit, not investigated."""
     assert not [f for f in extract(extractor, "华为认为美国FTC调查以及苹果与高通的诉讼会影响行业。")
