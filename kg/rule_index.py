@@ -9,11 +9,10 @@ rules); this index finds every trigger word of the sentence with one regex
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from kg.rules import Rule
+from kg.rules import Rule, word_regex
 
 
 class RuleIndex:
@@ -31,8 +30,7 @@ class RuleIndex:
         self._rules_at: dict[str, frozenset[int]] = {
             word: frozenset(i for n in range(1, len(word) + 1) for i in by_word.get(word[:n], ()))
             for word in by_word}
-        words = sorted(by_word, key=lambda w: (-len(w), w))
-        self._scan = re.compile("|".join(map(re.escape, words))) if words else None
+        self._scan = word_regex(frozenset(by_word)) if by_word else None  # longest word first
 
     def candidates(self, text: str) -> list[Rule]:
         """The rules that may match ``text``: those with a trigger word in it, and those without words."""
