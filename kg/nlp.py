@@ -101,7 +101,8 @@ class JiebaWords:
     spaces into the token before (``get_words_and_spaces``), and every new word of
     the vocabulary gets some twenty lexical attributes (``like_num``, shapes …).
     The gazetteer only matches ``ORTH`` and discovery only reads offsets, so both
-    are skipped: a third of the pipeline's time besides jieba itself.
+    are skipped (on 3,115 Sina articles they took 0.5 s of a 13.5 s extraction;
+    the Doc now costs 0.1 s).
     """
 
     def __init__(self, vocab: Vocab) -> None:
