@@ -9,6 +9,9 @@ same sentence as an object, which 其/它 do not point back to. Candidates are t
 same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
 distinct entities.
+``object_between`` (``{"after": [...], "before": [...]}``): 其 between such words
+(对其实施, 向其处以) is the object of its own clause, so the names of that
+clause (its actor: 网络安全审查办公室宣布对其实施审查) are no candidates.
 """
 
 from __future__ import annotations
@@ -38,6 +41,19 @@ class Reference:
     entities: tuple[Entity, ...]
 
 
+#: Punctuation that ends a clause (the actor of 对其… stands in the same clause).
+_CLAUSE_ENDS = "，,；;：:。！？!?"
+
+
+def _object_of_clause(text: str, start: int, end: int, between: dict | None) -> bool:
+    """True when the word at ``text[start:end]`` stands between an ``after`` word and a
+    ``before`` word of ``between`` (对其实施: the object of its clause)."""
+    if not between:
+        return False
+    return (text[:start].endswith(tuple(between.get("after", ())))
+            and text[end:].startswith(tuple(between.get("before", ()))))
+
+
 @lru_cache(maxsize=4)
 def _word_pattern(base: str | None) -> tuple[re.Pattern[str], dict]:
     words: dict = table("coref", base)
@@ -59,13 +75,18 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
     for m in pattern.finditer(text):
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
-        if m.group() == "其" and (text[m.end():m.end() + 1] in _QI_AFTER or text[m.start() - 1:m.start()] in _QI_BEFORE):
-            continue
+        spec = words[m.group()]
+        object_of_clause = _object_of_clause(text, m.start(), m.end(), spec.get("object_between"))
+        if m.group() == "其" and not object_of_clause and (
+                text[m.end():m.end() + 1] in _QI_AFTER or text[m.start() - 1:m.start()] in _QI_BEFORE):
+            continue  # 其实 ("in fact"), 尤其 …; but 对其实施 is 其 + 实施
         if m.group() == "它" and text[m.start() - 1:m.start()] in _TA_BEFORE:
             continue  # 其它收入: "other income", no reference
-        spec = words[m.group()]
         before = [x for x in here if x.end - offset <= m.start()]
         markers = tuple(spec.get("skip_after", ()))
+        if object_of_clause:
+            clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
+            before = [x for x in before if x.start - offset < clause_start]
         candidates = [x.entity for x in reversed(list(previous) + before)
                       if not (markers and x in before and text[:x.start - offset].endswith(markers))]
         wanted = spec.get("types", ["Actor"])

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kg.quantity import Quantity
-from kg.rules import Rule
+from kg.rules import Rule, RuleError
 from kg.timex import TimeExpr
 from kg.wordlists import table, word_map
 
@@ -22,6 +23,15 @@ class Cues:
     def __init__(self, base: str | None = None) -> None:
         self.base = base
         self.modality_cues = table("modality", base)
+        for modality, spec in self.modality_cues.items():  # a bad cue pattern fails here, named
+            for scope, words in spec.items():
+                if scope.endswith("_regex"):
+                    for word in words:
+                        try:
+                            _cue_regex(word)
+                        except re.error as exc:
+                            raise RuleError(f"modality.json: {modality}.{scope}: bad regular expression "
+                                            f"{word!r}: {exc}") from None
         self.means_cues = table("means", base)
         self.status_cues = table("status", base)
         self.metric_kinds = table("metric_kinds", base)
@@ -53,10 +63,13 @@ class Cues:
             for scope, words in spec.items():
                 if scope == "except":
                     continue
-                region = scopes[scope]
+                region = scopes[scope.removesuffix("_regex")]
                 for word in exceptions:
                     region = region.replace(word, "\u3000" * len(word))
-                if any(w in region for w in words):
+                if scope.endswith("_regex"):  # 据…报道: a cue with a gap in it
+                    if any(_cue_regex(w).search(region) for w in words):
+                        return modality
+                elif any(w in region for w in words):
                     return modality
         return "asserted"
 
@@ -96,6 +109,11 @@ class Cues:
             if prefixed in names.values():
                 return prefixed
         return name
+
+
+@lru_cache(maxsize=256)
+def _cue_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def pick_date(times: Sequence[TimeExpr], trigger_start: int) -> str | None:

@@ -216,8 +216,12 @@ class Extractor:
         if target.startswith("@recent:"):
             wanted = target.split(":", 1)[1].split("|")
             limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
+            named = [e.label for slot in ("S", "O") if slot in match.re.groupindex
+                     for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)]
             for mention in reversed(ctx.recent):
                 if mention.start < limit and any(self.alphabet.is_a(mention.entity.type, w) for w in wanted):
+                    if any(n != mention.entity.label and n.startswith(mention.entity.label) for n in named):
+                        continue  # 只能使用微信支付: not 微信 itself, the namesake of the payment service
                     return [(mention.entity, 0.6)]
             return []
         entity = self.gazetteer.entities.get(self.gazetteer.alias_index.get(target, ""))
