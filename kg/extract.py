@@ -57,6 +57,7 @@ class Extractor:
         self.continuation = lists.get("continuation", ())
         # verbs (not the prepositions 与/对/向/在 of the list) that start a new clause after a list of names
         self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者"))
+        self.partner_verbs = tuple(lists.get("partner_verbs", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
         recent_rules = [r.trigger_set for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
@@ -162,7 +163,8 @@ class Extractor:
             index = shifted
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
-            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs)
+            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs,
+                                self.partner_verbs)
         else:
             chain = [index]
         chain = self._members_before_group(ctx, index) or chain

@@ -35,6 +35,17 @@ _ASIDE = re.compile(r"（[^（）]{0,40}）")
 _TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
+#: Connectors that may also mean "with": 抖音与京东签署 (a partner, not a second member).
+_PARTNER_JOIN = re.compile("[与跟同]")
+#: Adverbs that may stand between a partner and its verb (与京东正式签署).
+_BEFORE_PARTNER_VERB = re.compile(r"(?:正式|共同|一起|再次|已经|已|将|宣布|达成)?")
+
+
+def _partner_verb_follows(text: str, at: int, verbs: tuple[str, ...]) -> bool:
+    """True when a verb of ``verbs`` (maybe after an adverb) starts at ``at``."""
+    return text.startswith(verbs, _BEFORE_PARTNER_VERB.match(text, at).end()) or text.startswith(verbs, at)
+
+
 @lru_cache(maxsize=8)
 def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Regexes for what may stand between two coordinated names (right of one, left of the other)."""
@@ -209,7 +220,7 @@ def owned_member(masked: Masked, index: int) -> int | None:
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
                  connectors: Sequence[str] = COORDINATORS,
                  same_kind: Callable[[str, str], bool] | None = None,
-                 clause_verbs: Sequence[str] = ()) -> list[int]:
+                 clause_verbs: Sequence[str] = (), partner_verbs: Sequence[str] = ()) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
@@ -219,6 +230,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     A name followed by 版 names a version (今日头条安卓版), never a list member.
     Names after it that a verb of ``clause_verbs`` follows start a new clause
     (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
+    A name joined by 与/跟/同 that a verb of ``partner_verbs`` follows is a partner,
+    not a member (字节跳动旗下的抖音与京东签署了协议): the list ends before it.
     """
     stops = stop if isinstance(stop, set) else {stop}
     right, left = _coordination_patterns(tuple(connectors))
@@ -231,11 +244,16 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
 
     chain = [index]
     here = index
+    partner_at = None  # where the last 与/跟/同 joined a name
     while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
+        if _PARTNER_JOIN.search(m.group()):
+            partner_at = len(chain)
         chain.append(here)
     if here != index and clause_verbs and text.startswith(tuple(clause_verbs), here + 1):
         chain = [index]
+    elif partner_at is not None and partner_verbs and _partner_verb_follows(text, here + 1, tuple(partner_verbs)):
+        chain = chain[:partner_at]
     here = index
     while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
         here = m.start() - 1

@@ -14,7 +14,8 @@ private-use character standing for its class, plus three shorthands:
   ``<0,10!verbs>``: a gap that never crosses a word of ``words/verbs.txt``,
   ``<<0,24!mentions>>``: a gap that never crosses another entity mention;
   in a stop list, ``{Any}`` stands for any mention (``在{Any}``: 在 before a name),
-  and so it does bare in a pattern, with no slot (``{O:Actor}(?!{Any})``: no name next).
+  and so it does bare in a pattern, with no slot (``{O:Actor}(?!{Any})``: no name next);
+  any bare class does (``以{Quantity}入股``: an amount, not an argument).
   Of several matches of one trigger, the shortest (nearest slots) is kept.
 * a pattern that starts with the subject slot ``{S:…}`` never takes a
   subject right after a preposition or instrument word
@@ -60,6 +61,8 @@ QUANTITY_CHAR = "\ue0f0"
 _FIRST_TYPE_CHAR = 0xE000
 
 _SLOT = re.compile(r"\{([A-Z][A-Z0-9]*):([A-Za-z|]+)\}")
+#: A class with no slot name (``以{Quantity}入股``): one mention of it, not captured.
+_BARE_CLASS = re.compile(r"\{([A-Z][A-Za-z]*(?:\|[A-Z][A-Za-z]*)*)\}")
 _LEADING_SUBJECT = re.compile(r"^(\(\?:[^)]*\)\??)?\{S:")
 _LIST = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
 _GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(?:!([A-Za-z_]+))?(>)?>")
@@ -187,6 +190,7 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
 
     expanded = _GAP.sub(gap, text)
     expanded = _SLOT.sub(slot, expanded).replace("{Any}", "[\ue000-\ue0ef]")
+    expanded = _BARE_CLASS.sub(lambda m: alphabet.char_class(m.group(1)), expanded)  # {Quantity}: no slot
     if guard and _LEADING_SUBJECT.match(text):
         guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
         expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)

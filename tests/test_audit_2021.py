@@ -86,3 +86,19 @@ def test_a_bad_cue_pattern_is_named_when_the_cues_are_read(tmp_path):
     path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(RuleError, match=r"modality.json: reported.sentence_regex: bad regular expression '据\(报道'"):
         Cues(str(base))
+
+
+# ------------------------------------------------------------------ 与 + a verb of two parties
+def test_a_name_joined_by_yu_before_a_partner_verb_is_no_list_member(extractor):
+    found = triples(facts(extractor, "字节跳动旗下的抖音与京东签署了战略合作协议。"))
+    assert ("字节跳动", "owns", "抖音") in found
+    assert ("字节跳动", "owns", "京东") not in found
+    assert ("抖音", "cooperates_with", "京东") in found
+
+
+@pytest.mark.parametrize("text, a, b", [
+    ("阿里旗下的淘宝与天猫都是电商平台。", "阿里巴巴", "天猫"),           # no partner verb: a list
+    ("腾讯2012年与阿里巴巴、中国平安联手成立了众安在线。", "腾讯", "中国平安"),  # joined by 、: both partners
+])
+def test_lists_without_a_partner_after_yu_stay_whole(extractor, text, a, b):
+    assert any(s == a and o == b for s, _, o in triples(facts(extractor, text)))
