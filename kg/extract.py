@@ -251,8 +251,20 @@ class Extractor:
             for (subject, s_conf), (obj, o_conf) in pairs:
                 if subject is not None and obj is not None and subject.iri == obj.iri:
                     continue
+                if rule.same_group and subject is not None and obj is not None and obj.owner \
+                        and not self._group(subject) & self._group(obj):
+                    continue  # 百度上线微信支付功能: not a product of 百度's group
                 yield self._fact(doc, ctx, rule, match, trigger, subject, obj, modality, role,
                                  rule.confidence * min(s_conf, o_conf), q_slot)
+
+    def _group(self, entity: Entity) -> set[str]:
+        """The IRIs of ``entity`` and of its owners up the chain (the gazetteer's kg:ownedBy)."""
+        group: set[str] = set()
+        current: Entity | None = entity
+        while current is not None and current.iri not in group:
+            group.add(current.iri)
+            current = self.gazetteer.entities.get(current.owner or "")
+        return group
 
     def _pairs(self, subjects: list, objects: list, subj_slot: str | None, obj_slot: str | None,
                rule: Rule) -> list[tuple[tuple[Entity | None, float], tuple[Entity | None, float]]]:

@@ -37,7 +37,9 @@ connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_
 (the modality tiers whose cue words apply: ownership is background, so a
 "据报道" in its sentence does not make it reported), ``solo`` (slots that
 must name one entity: when the name stands in a list of several, 华为、小米和
-vivo占据54.9%的份额, the figure is joint and the match gives no fact), and ``examples`` (``positive``: text with the expected
+vivo占据54.9%的份额, the figure is joint and the match gives no fact), ``same_group``
+(true: an object whose owner the gazetteer knows must belong to the subject or one
+of its owners: 百度App上线微信支付功能 is no launch of 腾讯's product), and ``examples`` (``positive``: text with the expected
 ``[subject, predicate, object]`` triples, ``negative``: texts that must not
 give this rule's predicate).
 """
@@ -71,7 +73,7 @@ _CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
                  "metric", "amount", "date", "confidence", "examples", "note", "bind",
-                 "modality_cues", "subject_guard", "solo"}
+                 "modality_cues", "subject_guard", "solo", "same_group"}
 
 
 class RuleError(ValueError):
@@ -139,6 +141,9 @@ class Rule:
     modality_cues: tuple[str, ...] = ("hypothetical", "negated", "planned", "reported")
     examples: Mapping[str, Any] = field(default_factory=dict)
     solo: tuple[str, ...] = ()
+    #: The object, when the gazetteer knows its owner, must be of the subject's group
+    #: (百度App上线微信支付功能: 百度 launches no product of 腾讯).
+    same_group: bool = False
     source: str = ""
     #: The trigger words of every pattern, when they can be read off the patterns: a sentence
     #: without any of them cannot match, so the rule is skipped there (None: always try).
@@ -230,7 +235,7 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
         metric=obj.get("metric"), amount=obj.get("amount"), date=bool(obj.get("date", True)),
         confidence=float(obj.get("confidence", 0.8)), bind=obj.get("bind", {}),
         modality_cues=tuple(obj.get("modality_cues", ("hypothetical", "negated", "planned", "reported"))),
-        examples=obj.get("examples", {}), solo=tuple(obj.get("solo", ())), source=where, trigger_set=trigger_words(texts, lists),
+        examples=obj.get("examples", {}), solo=tuple(obj.get("solo", ())), same_group=bool(obj.get("same_group", False)), source=where, trigger_set=trigger_words(texts, lists),
     )
 
 
