@@ -230,6 +230,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     A name followed by 版 names a version (今日头条安卓版), never a list member.
     Names after it that a verb of ``clause_verbs`` follows start a new clause
     (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
+    A name followed by 旗下 starts a phrase of its own (字节跳动旗下的抖音和腾讯旗下的快手:
+    腾讯 is no second product of 字节跳动).
     A name joined by 与/跟/同 that a verb of ``partner_verbs`` follows is a partner,
     not a member (字节跳动旗下的抖音与京东签署了协议): the list ends before it.
     """
@@ -245,7 +247,7 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     chain = [index]
     here = index
     partner_at = None  # where the last 与/跟/同 joined a name
-    while (m := right.match(text, here + 1)) and joins(m.end()):
+    while (m := right.match(text, here + 1)) and joins(m.end()) and not text.startswith("旗下", m.end() + 1):
         here = m.end()
         if _PARTNER_JOIN.search(m.group()):
             partner_at = len(chain)

@@ -102,3 +102,14 @@ def test_a_name_joined_by_yu_before_a_partner_verb_is_no_list_member(extractor):
 ])
 def test_lists_without_a_partner_after_yu_stay_whole(extractor, text, a, b):
     assert any(s == a and o == b for s, _, o in triples(facts(extractor, text)))
+
+
+def test_a_name_before_qixia_starts_its_own_phrase(extractor):
+    found = triples(facts(extractor, "字节跳动旗下的抖音和腾讯旗下的快手在短视频领域竞争激烈。"))
+    assert {("字节跳动", "owns", "抖音"), ("腾讯", "owns", "快手")} <= found
+    assert ("字节跳动", "owns", "腾讯") not in found
+
+
+def test_qi_before_a_shareholder_word_is_not_the_shareholder(extractor):
+    found = triples(facts(extractor, "2021年2月，快手在港交所上市，腾讯是其第一大股东。"))
+    assert ("腾讯", "invests_in", "快手") in found
