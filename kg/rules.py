@@ -39,7 +39,10 @@ connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_
 must name one entity: when the name stands in a list of several, 华为、小米和
 vivo占据54.9%的份额, the figure is joint and the match gives no fact), ``same_group``
 (true: an object whose owner the gazetteer knows must belong to the subject or one
-of its owners: 百度App上线微信支付功能 is no launch of 腾讯's product), and ``examples`` (``positive``: text with the expected
+of its owners: 百度App上线微信支付功能 is no launch of 腾讯's product), ``topic_chain``
+(true: each pattern that starts with ``{S:…}<gap>`` also matches with its subject
+opening an earlier clause, when the trigger's clause names nobody before the trigger:
+微信对外链的管控由来已久，早在2013年就封杀了淘宝的外链), and ``examples`` (``positive``: text with the expected
 ``[subject, predicate, object]`` triples, ``negative``: texts that must not
 give this rule's predicate).
 """
@@ -66,6 +69,32 @@ _SLOT = re.compile(r"\{([A-Z][A-Z0-9]*):([A-Za-z|]+)\}")
 #: A class with no slot name (``以{Quantity}入股``): one mention of it, not captured.
 _BARE_CLASS = re.compile(r"\{([A-Z][A-Za-z]*(?:\|[A-Z][A-Za-z]*)*)\}")
 _LEADING_SUBJECT = re.compile(r"^(\(\?:[^)]*\)\??)?\{S:")
+#: A pattern's leading subject slot, its lookaheads and its clause gap: {S:Company|App}(?!版)<0,14>.
+_SUBJECT_AND_GAP = re.compile(
+    r"^((?:\(\?<![^()]*\))*)\{S:([A-Za-z|]+)\}((?:\(\?![^()]*\))*)<\d+(?:,\d+)?(?:![A-Za-z_]+)?>")
+#: How a topic-chain variant starts: the subject opens an earlier clause of the sentence.
+TOPIC_START = "(?:^|[，,；;])"
+#: From the subject to the trigger's clause: up to three more clauses, none of which opens
+#: with a name of its own (a new subject) and none inside a quote or after a colon.
+_TOPIC_GAP = ("[^，,；;。：:“”\"]{0,30}?"
+              "(?:[，,；;](?![^，,；;。：:“”\"\ue000-\ue0ef]{0,4}[\ue000-\ue0ef])[^，,；;。：:“”\"]{0,30}?){0,3}"
+              "[，,]"
+              # the trigger's clause: no name and no personal pronoun (他指责了…禁止) before the trigger
+              "(?:(?![他她我你])[^，,；;。：:“”\"\ue000-\ue0ef]){0,12}?")
+
+
+def topic_chain(text: str, openers: Iterable[str] = ()) -> str | None:
+    """The variant of a pattern whose subject opens an earlier clause and carries over
+    to the trigger's clause, which names nobody before the trigger (微信对外链的管控由来已久，
+    早在2013年就封杀了淘宝的外链); the subject's clause may open with one of ``openers``
+    (而, 随后 …: ``words/topic_openers.txt``). None when the pattern does not start with
+    ``{S:…}<gap>``."""
+    m = _SUBJECT_AND_GAP.match(text)
+    if not m:
+        return None
+    behind, classes, ahead = m.groups()
+    opener = "(?:" + "|".join(sorted(map(re.escape, openers), key=len, reverse=True)) + ")?" if openers else ""
+    return f"{TOPIC_START}{opener}{behind}{{S:{classes}}}{ahead}{_TOPIC_GAP}{text[m.end():]}"
 _LIST = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
 _GAP = re.compile(r"<(<)?(\d+)(?:,(\d+))?(?:!([A-Za-z_]+))?(>)?>")
 #: A plain gap never crosses clause punctuation; gaps are lazy, so the nearest slot wins.
@@ -73,7 +102,7 @@ _CLAUSE_FREE = "[^，；：,;:。]"
 
 _KNOWN_FIELDS = {"id", "predicate", "pattern", "emit", "mutual", "expand", "status", "means", "modality",
                  "metric", "amount", "date", "confidence", "examples", "note", "bind",
-                 "modality_cues", "subject_guard", "solo", "same_group"}
+                 "modality_cues", "subject_guard", "solo", "same_group", "topic_chain"}
 
 
 class RuleError(ValueError):
@@ -156,7 +185,7 @@ class Rule:
 
 
 def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Iterable[str]],
-                    greedy: bool = False, guard: bool = True) -> re.Pattern[str]:
+                    greedy: bool = False, guard: bool = True, leading_subject: bool | None = None) -> re.Pattern[str]:
     """Expand slots, word lists and gaps of a rule pattern into a regular expression.
 
     Gaps are lazy (nearest trigger first); the ``greedy`` variant reaches the
@@ -196,7 +225,9 @@ def compile_pattern(text: str, alphabet: TypeAlphabet, lists: Mapping[str, Itera
     expanded = _GAP.sub(gap, text)
     expanded = _SLOT.sub(slot, expanded).replace("{Any}", "[\ue000-\ue0ef]")
     expanded = _BARE_CLASS.sub(lambda m: alphabet.char_class(m.group(1)), expanded)  # {Quantity}: no slot
-    if guard and _LEADING_SUBJECT.match(text):
+    if leading_subject is None:
+        leading_subject = bool(_LEADING_SUBJECT.match(text))
+    if guard and leading_subject:
         guards = "".join(f"(?<!{re.escape(w)})" for w in lists.get("not_before_subject", ()))
         expanded = expanded.replace("(?P<S>", guards + "(?P<S>", 1)
     expanded = _LIST.sub(word_list, expanded)
@@ -214,10 +245,14 @@ def _parse_rule(obj: dict[str, Any], where: str, alphabet: TypeAlphabet,
     if obj["predicate"] not in PREDICATES:
         raise RuleError(f"{where}: unknown predicate {obj['predicate']!r}")
     texts = obj["pattern"] if isinstance(obj["pattern"], list) else [obj["pattern"]]
+    variants = [v for v in (topic_chain(t, lists.get("topic_openers", ())) for t in texts) if v] \
+        if obj.get("topic_chain") else []
+    if obj.get("topic_chain") and not variants:
+        raise RuleError(f"{where}: rule {obj['id']}: topic_chain needs a pattern that starts with {{S:…}}<gap>")
     try:
         guard = bool(obj.get("subject_guard", True))
-        patterns = tuple(compile_pattern(t, alphabet, lists, greedy, guard) for t in texts
-                         for greedy in (False, True) if not greedy or _GAP.search(t))
+        patterns = tuple(compile_pattern(t, alphabet, lists, greedy, guard, leading_subject=True if t in variants else None)
+                         for t in texts + variants for greedy in (False, True) if not greedy or _GAP.search(t))
     except KeyError as exc:
         raise RuleError(f"{where}: rule {obj['id']}: unknown type or word list {exc.args[0]}") from None
     except re.error as exc:

@@ -113,3 +113,31 @@ def test_a_name_before_qixia_starts_its_own_phrase(extractor):
 def test_qi_before_a_shareholder_word_is_not_the_shareholder(extractor):
     found = triples(facts(extractor, "2021年2月，快手在港交所上市，腾讯是其第一大股东。"))
     assert ("腾讯", "invests_in", "快手") in found
+
+
+# ------------------------------------------------------------------ topic chains (rules with "topic_chain": true)
+def test_topic_chain_variant_of_a_pattern():
+    from kg.rules import topic_chain
+    variant = topic_chain("{S:Actor}(?!版)<0,14>@block{O:App}", ["随后", "而"])
+    assert variant.startswith("(?:^|[，,；;])(?:随后|而)?{S:Actor}(?!版)")
+    assert variant.endswith("@block{O:App}")
+    assert topic_chain("{S:Actor}<<0,20!mentions>>@acquire{O:App}") is None  # no clause gap to replace
+    assert topic_chain("在{O:App}上@enter{S:App}") is None
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("微信对外链的管控由来已久，早在2013年就封杀了淘宝的外链。", "微信"),
+    ("2013年，而微信对外链一向严格，封杀了淘宝的外链。", "微信"),           # an opener before the subject
+])
+def test_the_subject_of_an_earlier_clause_carries_over(extractor, text, subject):
+    assert (subject, "blocks", "淘宝") in triples(facts(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "微信对外链的管控由来已久，京东也在2013年封杀了淘宝的外链。",   # the last clause has its own subject
+    "微信发布了公告，他表示已封杀淘宝的外链。",                      # a pronoun opens the last clause
+    "用户喜欢微信的设计，早在2013年就封杀了淘宝的外链。",            # 微信 does not open its clause
+    "微信对外链的管控由来已久，张小龙曾多次表态，早在2013年就封杀了淘宝的外链。",  # a clause between opens with a person
+])
+def test_no_topic_chain_past_another_subject(extractor, text):
+    assert ("微信", "blocks", "淘宝") not in triples(facts(extractor, text))

@@ -172,8 +172,10 @@ GOOD = '{"id": "zz.ok", "predicate": "blocks", "pattern": "{S:Actor}@block{O:Act
     ('{"id": "zz.bad", "predicate": "blocks", "pattern": "{S:Actor}@block", "emit": [["S", "O"]]}', "'O'"),
     ('{"id": "zz.bad", "predicate": "blocks", "pattern": "{S:Actor}@block{O:Actor}", "colour": 1}', "colour"),
     ('{"id": "zz.bad", "predicate": "blocks"}', "pattern"),
+    ('{"id": "zz.bad", "predicate": "blocks", "pattern": "被{S:Actor}@block", "topic_chain": true}', "topic_chain needs"),
     ('{"id": "zz.ok", "predicate": "blocks", "pattern": "{S:Actor}屏蔽{O:Actor}"}', "duplicate rule id"),
-], ids=["json", "predicate", "word-list", "class", "regex", "emit", "field", "missing", "duplicate"])
+], ids=["json", "predicate", "word-list", "class", "regex", "emit", "field", "missing", "topic-chain",
+                       "duplicate"])
 def test_malformed_rule_names_file_and_line(broken_ontology, bad, message):
     (broken_ontology / "rules" / "zz_broken.jsonl").write_text(
         "// a comment line\n" + GOOD + "\n\n" + bad + "\n", encoding="utf-8")
