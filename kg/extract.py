@@ -20,7 +20,7 @@ from kg.coref import coref_words, resolve_references
 from kg.cues import Cues, pick_amount, pick_date
 from kg.lexicon import Gazetteer
 from kg.masking import (COORDINATORS, SentenceContext, coordinated, distinct, mask_sentence, nearest_matches,
-                        outside_asides, owned_member)
+                        outside_asides, owned_member, without_fused_platforms)
 from kg.models import Document, Entity, EventFact, Mention, Sentence
 from kg.nlp import EntityTagger, get_tagger
 from kg.quantity import Quantity, find_quantities
@@ -132,21 +132,32 @@ class Extractor:
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
                        recent: Sequence[Mention] = ()) -> Iterator[EventFact]:
         """Facts of one sentence given its mentions, the previous sentence's and the recent ones'."""
-        here = outside_asides(sentence, here)
+        here = without_fused_platforms(outside_asides(sentence, here))
         refs = resolve_references(sentence.text, sentence.start, here, list(recent) or previous,
                                   self.alphabet.is_a, self.base)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)
         seen: set[tuple] = set()
+        fallbacks: list[EventFact] = []
+        stated: set[tuple] = set()  # (predicate, object) of the facts whose subject the sentence names
         for rule in self.index.candidates(sentence.text):
+            recalled = str(rule.bind.get("S", "")).startswith("@recent")
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
-                    key = (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
-                           fact.role, fact.metric, fact.amount)
+                    if recalled:
+                        fallbacks.append(fact)
+                        continue
+                    stated.add((fact.predicate, fact.object and fact.object.iri))
+                    key = _fact_key(fact)
                     if key not in seen:
                         seen.add(key)
                         yield fact
+        for fact in fallbacks:  # a subject recalled from before only where the sentence names none
+            key = _fact_key(fact)
+            if (fact.predicate, fact.object and fact.object.iri) not in stated and key not in seen:
+                seen.add(key)
+                yield fact
 
     # ---- matches → facts -------------------------------------------------
     def _slot_entities(self, ctx: SentenceContext, match: re.Match[str], name: str | None, rule: Rule,
@@ -310,6 +321,12 @@ class Extractor:
         if name and segment:  # 核心电商收入, B2B业务营业收入, 大中华区营收: the figure of a segment
             return re.sub(r"(?:实现|取得|录得|达到)$", "", segment) + name
         return name
+
+
+def _fact_key(fact: EventFact) -> tuple:
+    """What makes two facts of one sentence the same fact."""
+    return (fact.predicate, fact.subject and fact.subject.iri, fact.object and fact.object.iri,
+            fact.role, fact.metric, fact.amount)
 
 
 def _quantity(ctx: SentenceContext, match: re.Match[str], slot: str) -> Quantity | None:

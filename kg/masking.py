@@ -57,6 +57,24 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
     return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 
+#: The suffix of a platform's mini-program alias (微信小程序, 支付宝小程序).
+MINI_PROGRAM_SUFFIX = "小程序"
+
+
+def without_fused_platforms(mentions: Sequence[Mention]) -> list[Mention]:
+    """Drop a platform's mini-program mention that directly follows another name
+    (饿了么微信小程序): the app's own mini program is meant, so the app is the argument
+    and 微信 is neither subject nor object there (the text 小程序 stays for the rules)."""
+    kept: list[Mention] = []
+    for m in mentions:
+        if (kept and kept[-1].end == m.start and m.text.endswith(MINI_PROGRAM_SUFFIX)
+                and len(m.text) > len(MINI_PROGRAM_SUFFIX) and m.entity.type != "MiniProgram"
+                and kept[-1].entity.type != "Person"):
+            continue
+        kept.append(m)
+    return kept
+
+
 def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
     """Drop mentions inside a parenthetical aside （小程序、视频号带货等）: they are not arguments;
     nor are names inside a longer title of a work (文章《围剿顺丰》, 《B站计划收购网易漫画》),

@@ -141,3 +141,26 @@ def test_the_subject_of_an_earlier_clause_carries_over(extractor, text, subject)
 ])
 def test_no_topic_chain_past_another_subject(extractor, text):
     assert ("微信", "blocks", "淘宝") not in triples(facts(extractor, text))
+
+
+def test_a_recalled_subject_only_where_the_sentence_names_none(extractor):
+    """仅支持微信支付 recalls an app from before only when the sentence has no payer of its own."""
+    text = "4月，闲鱼也提交了微信小程序申请。值得注意的是，饿了么微信小程序目前仅支持微信支付。"
+    found = triples(facts(extractor, text))
+    assert ("饿了么", "supports_payment", "微信支付") in found
+    assert ("闲鱼", "supports_payment", "微信支付") not in found
+    assert ("微信", "supports_payment", "微信支付") not in found  # 饿了么微信小程序 is 饿了么's
+
+
+def test_a_recalled_subject_where_the_sentence_names_none(extractor):
+    found = triples(facts(extractor, "拣值了小程序短暂上线。支付功能只有微信支付。"))
+    assert ("拣值了", "supports_payment", "微信支付") in found
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("4月，闲鱼提交了申请。饿了么App则同时支持支付宝和微信支付。", False),   # 同时 = both, no time
+    ("4月，闲鱼提交了申请。同时，饿了么App支持支付宝。", True),             # 同时， = at that time
+])
+def test_tongshi_carries_a_date_only_as_a_connective(extractor, text, dated):
+    (fact,) = [f for f in facts(extractor, text) if f.predicate == "supports_payment" and f.object.label == "支付宝"]
+    assert (fact.date == "2021-04") is dated
