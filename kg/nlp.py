@@ -80,13 +80,19 @@ class EntityTagger:
         """All entity mentions of ``text``: gazetteer matches, then discoveries, sorted."""
         doc = self.nlp(text)
         found: list[Mention] = []
+        doubtful: list[Mention] = []  # ambiguous aliases with no context of their own
         for span in doc.ents:
             entity = self.gazetteer.entities.get(span.label_)
             if entity is None:
                 continue
+            mention = Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0)
             if self.gazetteer.needs_context(span.text) and not _ambiguous_ok(text, span.start_char, span.end_char):
-                continue
-            found.append(Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0))
+                doubtful.append(mention)
+            else:
+                found.append(mention)
+        if doubtful:  # 菜鸟与顺丰: joined to a plain name, an ambiguous one is a name too
+            starts, ends = {m.start for m in found}, {m.end for m in found}
+            found.extend(m for m in doubtful if _joined_to_a_name(text, m.start, m.end, starts, ends))
         # Offsets straight from the token array: no Token object per word (2x faster).
         tokens = [(i, i + n) for i, n in doc.to_array([IDX, LENGTH]).tolist() if not text[i].isspace()]
         found.extend(discover_mentions(text, found, self.gazetteer, tokens=tokens))
@@ -115,7 +121,8 @@ class JiebaWords:
 
 
 def _ambiguous_ok(text: str, start: int, end: int) -> bool:
-    """An ambiguous alias (快的, 来往) counts only when quoted, in a 、-list, or next to a type word."""
+    """An ambiguous alias (快的, 来往) counts when quoted, in a 、-list, or next to a type word
+    (and, see :func:`_joined_to_a_name`, when 与/和 joins it to another name)."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     if before and after and before in _QUOTES and after in _QUOTES:
@@ -124,6 +131,16 @@ def _ambiguous_ok(text: str, start: int, end: int) -> bool:
         return True
     return bool(_AMBIGUOUS_CONTEXT.match(text, end)) or bool(
         _AMBIGUOUS_CONTEXT.search(text[max(0, start - 4):start]))
+
+
+#: Words that join two names (菜鸟与顺丰, 快的和滴滴).
+_JOINERS = ("与", "和", "跟", "及")
+
+
+def _joined_to_a_name(text: str, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
+    """Is the span joined by 与/和/跟/及 to a name that starts right after or ends right before it?"""
+    return (text[end:end + 1] in _JOINERS and end + 1 in starts) or \
+        (text[start - 1:start] in _JOINERS and start - 1 in ends)
 
 
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:

@@ -164,3 +164,11 @@ def test_a_recalled_subject_where_the_sentence_names_none(extractor):
 def test_tongshi_carries_a_date_only_as_a_connective(extractor, text, dated):
     (fact,) = [f for f in facts(extractor, text) if f.predicate == "supports_payment" and f.object.label == "支付宝"]
     assert (fact.date == "2021-04") is dated
+
+
+def test_an_ambiguous_name_joined_to_another_name_is_a_name(extractor):
+    """菜鸟 is also 'a newbie': joined by 与 to 顺丰 it is the company; joined to 新手, a word."""
+    found = triples(facts(extractor, "菜鸟与顺丰互相关闭数据接口。"))
+    assert {("菜鸟", "blocks", "顺丰"), ("顺丰", "blocks", "菜鸟")} <= found
+    names = {m.text for m in extractor.tagger.mentions("他是个菜鸟和新手。")}
+    assert "菜鸟" not in names
