@@ -115,6 +115,7 @@ class _Patterns:
     short_endings: dict[str, str]  # 科技 → Company, 学院 → Organization
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
+    left_cut: frozenset[str]  # 特邀, 出席 …: an organisation named before a title starts after these
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -165,6 +166,7 @@ def _patterns(base: str | None) -> _Patterns:
                          r"(?P<name>(?:[A-Z][A-Za-z]*|[a-z][A-Z][A-Za-z]*)(?:\s?[A-Z0-9][A-Za-z0-9+]*){0,3})"
                          r"(?![A-Za-z0-9])"),
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
+        left_cut=frozenset(words.get("org_left_cut", ())),
         not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
@@ -241,7 +243,8 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
     if end - start < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9&.\-]+", text[start:end]):
         return None
     words = list(_tagged_words(text[start:end]))
-    cut = max((i + 1 for i, (_, flag) in enumerate(words) if flag.startswith(_CUTTING) and flag != "vn"), default=0)
+    cut = max((i + 1 for i, (word, flag) in enumerate(words)
+               if flag.startswith(_CUTTING) and flag != "vn" or word in pats.left_cut), default=0)
     start += sum(len(w) for w, _ in words[:cut])
     words = words[cut:]
     kind = None

@@ -172,3 +172,8 @@ def test_an_ambiguous_name_joined_to_another_name_is_a_name(extractor):
     assert {("菜鸟", "blocks", "顺丰"), ("顺丰", "blocks", "菜鸟")} <= found
     names = {m.text for m in extractor.tagger.mentions("他是个菜鸟和新手。")}
     assert "菜鸟" not in names
+
+
+def test_an_organisation_before_a_title_starts_after_a_verb_of_inviting(extractor):
+    found = triples(facts(extractor, "会议特邀海淀区教委副主任赵建国出席。"))
+    assert ("赵建国", "holds_position", "海淀区教委") in found
