@@ -60,7 +60,8 @@ class Extractor:
         self.partner_verbs = tuple(lists.get("partner_verbs", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
-        recent_rules = [r.trigger_set for r in self.rules if any(str(v).startswith("@recent") for v in r.bind.values())]
+        recent_rules = [r.trigger_set for r in self.rules
+                        if any(str(v).startswith(("@recent", "@earlier")) for v in r.bind.values())]
         self.needs_context = _words_regex(recent_rules + [frozenset(coref_words(ontology_dir))])
 
     @property
@@ -99,7 +100,7 @@ class Extractor:
                     times = (TimeExpr(0, 0, "", carried, False),)
             if here or previous:
                 window = [m for block in recent for m in block]
-                yield from self.sentence_facts(doc, sentence, here, previous, times, window)
+                yield from self.sentence_facts(doc, sentence, here, previous, times, window, mentions)
             recent = (recent + [here])[-3:]
             own_dates = (own_dates + [stated])[-2:]
             if here:
@@ -130,19 +131,22 @@ class Extractor:
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
-                       recent: Sequence[Mention] = ()) -> Iterator[EventFact]:
-        """Facts of one sentence given its mentions, the previous sentence's and the recent ones'."""
+                       recent: Sequence[Mention] = (), earlier: Sequence[Mention] = ()) -> Iterator[EventFact]:
+        """Facts of one sentence given its mentions, the previous sentence's, the recent ones'
+        and the document's (``earlier``, for ``@earlier`` binds)."""
         here = without_fused_platforms(outside_asides(sentence, here))
         refs = resolve_references(sentence.text, sentence.start, here, list(recent) or previous,
                                   self.alphabet.is_a, self.base)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)
+        if earlier:
+            ctx = dataclasses.replace(ctx, earlier=earlier)
         seen: set[tuple] = set()
         fallbacks: list[EventFact] = []
         stated: set[tuple] = set()  # (predicate, object) of the facts whose subject the sentence names
         for rule in self.index.candidates(sentence.text):
-            recalled = str(rule.bind.get("S", "")).startswith("@recent")
+            recalled = str(rule.bind.get("S", "")).startswith(("@recent", "@earlier"))
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):
                     if recalled:
@@ -220,18 +224,20 @@ class Extractor:
         return char in self.person_chars
 
     def _bound(self, ctx: SentenceContext, match: re.Match[str], target: str) -> list[tuple[Entity, float]]:
-        """A slot the pattern leaves out: a fixed entity, or ``@recent:Class`` (the latest such mention)."""
+        """A slot the pattern leaves out: a fixed entity, ``@recent:Class`` (the latest such mention
+        of this or the two sentences before) or ``@earlier:Class`` (of the document so far)."""
         if target.startswith("@owner:"):
             slot = target.split(":", 1)[1]
             owned = [e for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)] if slot in match.re.groupindex else []
             owners = [self.gazetteer.entities.get(e.owner or "") for e in owned]
             return [(o, 0.6) for o in owners if o is not None]
-        if target.startswith("@recent:"):
+        if target.startswith(("@recent:", "@earlier:")):
             wanted = target.split(":", 1)[1].split("|")
             limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
             named = [e.label for slot in ("S", "O") if slot in match.re.groupindex
                      for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)]
-            for mention in reversed(ctx.recent):
+            pool = ctx.recent if target.startswith("@recent:") else list(ctx.earlier) + list(ctx.recent)
+            for mention in sorted(pool, key=lambda m: m.start, reverse=True):
                 if mention.start < limit and any(self.alphabet.is_a(mention.entity.type, w) for w in wanted):
                     if any(n != mention.entity.label and n.startswith(mention.entity.label) for n in named):
                         continue  # 只能使用微信支付: not 微信 itself, the namesake of the payment service

@@ -167,6 +167,7 @@ class SentenceContext:
     quantities: tuple[Quantity, ...]
     masked_to_text: tuple[int, ...]  # masked index → offset in the sentence text
     recent: tuple[Mention, ...] = ()  # mentions of this and the two sentences before, in order
+    earlier: Sequence[Mention] = ()  # every mention of the document found so far, in order (@earlier)
 
 
 def mask_sentence(sentence: Sentence, here: Sequence[Mention], refs: Sequence[Reference],
