@@ -159,7 +159,9 @@ def _patterns(base: str | None) -> _Patterns:
         title_end=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?\s?$"),
         given=frozenset(w for line in words.get("latin_given_names", ()) for w in line.split()),
         short_company=re.compile(_alternation(words.get("short_company_suffixes", ()))),
-        latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*)"
+        latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:(?<![A-Za-z]\s)(?!Non-|Pre-|Post-|Anti-)[A-Z][a-z]+"
+                         r"(?:-[A-Za-z]+){1,3}(?![A-Za-z0-9\-\.@/_\s])|"  # one hyphenated name: Net-a-Porter
+                         r"[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*)"
                          r"(?:\s(?:[A-Z][A-Za-z]+|&)){0,2}(?![A-Za-z0-9\-\.@/_])"),
         model=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[\u4e00-\u9fff]{{0,6}}?)"
                          r"(?=[A-Za-z0-9]{2}|[A-Z]\s[A-Z0-9])"

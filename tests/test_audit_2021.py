@@ -177,3 +177,8 @@ def test_an_ambiguous_name_joined_to_another_name_is_a_name(extractor):
 def test_an_organisation_before_a_title_starts_after_a_verb_of_inviting(extractor):
     found = triples(facts(extractor, "会议特邀海淀区教委副主任赵建国出席。"))
     assert ("赵建国", "holds_position", "海淀区教委") in found
+
+
+@pytest.mark.parametrize("name", ["Net-a-Porter", "Coca-Cola"])
+def test_a_hyphenated_latin_name_is_one_name(extractor, name):
+    assert (name, "launches_on", "天猫") in triples(facts(extractor, f"{name}宣布入驻天猫。"))
