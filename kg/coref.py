@@ -9,6 +9,8 @@ same sentence as an object, which 其/它 do not point back to. Candidates are t
 same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
 distinct entities.
+``prefer_subject``: the word opening a sentence that names nobody before it (目前其虽然是…)
+points first at the first name of the sentence before (its topic), not its nearest one.
 ``object_between`` (``{"after": [...], "before": [...]}``): 其 between such words
 (对其实施, 向其处以) is the object of its own clause, so the names of that
 clause (its actor: 网络安全审查办公室宣布对其实施审查) are no candidates.
@@ -45,6 +47,12 @@ class Reference:
 _CLAUSE_ENDS = "，,；;：:。！？!?"
 
 
+def _opens_clause(text: str, start: int) -> bool:
+    """Does a name at ``start`` open its clause (at most four characters after the clause's start)?"""
+    clause_start = max(text.rfind(p, 0, start) for p in _CLAUSE_ENDS) + 1
+    return start - clause_start <= 4
+
+
 def _object_of_clause(text: str, start: int, end: int, between: dict | None) -> bool:
     """True when the word at ``text[start:end]`` stands between an ``after`` word and a
     ``before`` word of ``between`` (对其实施: the object of its clause)."""
@@ -67,8 +75,10 @@ def coref_words(base: str | None = None) -> list[str]:
 
 
 def resolve_references(text: str, offset: int, here: Sequence[Mention], previous: Sequence[Mention],
-                       is_a: Callable[[str, str], bool], base: str | None = None) -> list[Reference]:
-    """References inside the sentence ``text`` (starting at document ``offset``)."""
+                       is_a: Callable[[str, str], bool], base: str | None = None,
+                       last_sentence: Sequence[Mention] = ()) -> list[Reference]:
+    """References inside the sentence ``text`` (starting at document ``offset``); ``previous``
+    are the mentions of the sentences before, ``last_sentence`` those of the one right before."""
     pattern, words = _word_pattern(base)
     taken = [(m.start - offset, m.end - offset) for m in here]
     refs: list[Reference] = []
@@ -87,7 +97,13 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         if object_of_clause:
             clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
             before = [x for x in before if x.start - offset < clause_start]
-        candidates = [x.entity for x in reversed(list(previous) + before)
+        ordered = list(reversed(list(previous) + before))
+        if spec.get("prefer_subject") and not before and _opens_clause(text, m.start()):
+            # 目前其虽然是…: opening a sentence that names nobody before it, 其 is the topic
+            # of the sentence before, its first name, not its nearest one
+            topics = sorted(last_sentence, key=lambda x: x.start)[:1]
+            ordered = topics + [x for x in ordered if x not in topics]
+        candidates = [x.entity for x in ordered
                       if not (markers and x in before and text[:x.start - offset].endswith(markers))]
         wanted = spec.get("types", ["Actor"])
 

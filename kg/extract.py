@@ -100,7 +100,8 @@ class Extractor:
                     times = (TimeExpr(0, 0, "", carried, False),)
             if here or previous:
                 window = [m for block in recent for m in block]
-                yield from self.sentence_facts(doc, sentence, here, previous, times, window, mentions)
+                yield from self.sentence_facts(doc, sentence, here, previous, times, window, mentions,
+                                               recent[-1] if recent else ())
             recent = (recent + [here])[-3:]
             own_dates = (own_dates + [stated])[-2:]
             if here:
@@ -131,12 +132,14 @@ class Extractor:
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
-                       recent: Sequence[Mention] = (), earlier: Sequence[Mention] = ()) -> Iterator[EventFact]:
-        """Facts of one sentence given its mentions, the previous sentence's, the recent ones'
-        and the document's (``earlier``, for ``@earlier`` binds)."""
+                       recent: Sequence[Mention] = (), earlier: Sequence[Mention] = (),
+                       last_sentence: Sequence[Mention] = ()) -> Iterator[EventFact]:
+        """Facts of one sentence given its mentions, those of the last sentence that had any
+        (``previous``), of the recent ones, of the document (``earlier``, for ``@earlier``
+        binds) and of the sentence right before (``last_sentence``, maybe none)."""
         here = without_fused_platforms(outside_asides(sentence, here))
         refs = resolve_references(sentence.text, sentence.start, here, list(recent) or previous,
-                                  self.alphabet.is_a, self.base)
+                                  self.alphabet.is_a, self.base, last_sentence)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)

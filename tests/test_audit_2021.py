@@ -182,3 +182,17 @@ def test_an_organisation_before_a_title_starts_after_a_verb_of_inviting(extracto
 @pytest.mark.parametrize("name", ["Net-a-Porter", "Coca-Cola"])
 def test_a_hyphenated_latin_name_is_one_name(extractor, name):
     assert (name, "launches_on", "天猫") in triples(facts(extractor, f"{name}宣布入驻天猫。"))
+
+
+def test_qi_opening_a_sentence_points_at_the_topic_of_the_one_before(extractor):
+    text = ("闲鱼作为阿里社区梦想的重要产品，需要进一步扩展流量。"
+            "目前其虽然是二手电商头部玩家，但也面临着爱回收、快手等流量平台的夹击。")
+    found = triples(facts(extractor, text))
+    assert {("闲鱼", "competes_with", "爱回收"), ("闲鱼", "competes_with", "快手")} <= found
+    assert not any(s == "阿里巴巴" and p == "competes_with" for s, p, _ in found)
+
+
+def test_qi_after_a_name_in_its_own_sentence_stays_with_the_nearest(extractor):
+    text = "海择资本投资了马蜂窝。2017年马蜂窝宣布其交易额超过100亿元。"
+    (fact,) = [f for f in facts(extractor, text) if f.predicate == "reports_metric"]
+    assert fact.subject.label == "马蜂窝"
