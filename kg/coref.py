@@ -76,9 +76,10 @@ def coref_words(base: str | None = None) -> list[str]:
 
 def resolve_references(text: str, offset: int, here: Sequence[Mention], previous: Sequence[Mention],
                        is_a: Callable[[str, str], bool], base: str | None = None,
-                       last_sentence: Sequence[Mention] = ()) -> list[Reference]:
+                       last_sentence: Sequence[Mention] = (), document: str = "") -> list[Reference]:
     """References inside the sentence ``text`` (starting at document ``offset``); ``previous``
-    are the mentions of the sentences before, ``last_sentence`` those of the one right before."""
+    are the mentions of the sentences before, ``last_sentence`` those of the one right before;
+    ``document`` (the whole text) tells which of them open their clause (for pairs)."""
     pattern, words = _word_pattern(base)
     taken = [(m.start - offset, m.end - offset) for m in here]
     refs: list[Reference] = []
@@ -94,8 +95,12 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             continue  # 其它收入: "other income", no reference
         before = [x for x in here if x.end - offset <= m.start()]
         markers = tuple(spec.get("skip_after", ()))
+        clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
         if object_of_clause:
-            clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
+            before = [x for x in before if x.start - offset < clause_start]
+        elif spec.get("pair") and not (before and m.start() - (before[-1].end - offset) <= 1):
+            # 腾讯也是二者的大股东: the pair is named before; the clause's own name is not in it
+            # (but 阿里和腾讯二者 names it right before the word)
             before = [x for x in before if x.start - offset < clause_start]
         ordered = list(reversed(list(previous) + before))
         if spec.get("prefer_subject") and not before and _opens_clause(text, m.start()):
@@ -113,6 +118,11 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         picked: list[Entity] = []
         if spec.get("pair"):  # 二者: the latest name and the latest other one of the same class
             fitting = [e for e in candidates if any(fits(e, k) for k in wanted)]
+            if document:  # two names that open their clauses (the subjects) before any others
+                subjects = list(dict.fromkeys(
+                    x.entity for x in ordered if x.entity in fitting and _opens_clause(document, x.start)))
+                if len(subjects) >= 2:
+                    fitting = subjects + [e for e in fitting if e not in subjects]
             if fitting:
                 first = fitting[0]
                 others = [e for e in fitting if e.iri != first.iri]

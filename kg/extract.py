@@ -139,7 +139,7 @@ class Extractor:
         binds) and of the sentence right before (``last_sentence``, maybe none)."""
         here = without_fused_platforms(outside_asides(sentence, here))
         refs = resolve_references(sentence.text, sentence.start, here, list(recent) or previous,
-                                  self.alphabet.is_a, self.base, last_sentence)
+                                  self.alphabet.is_a, self.base, last_sentence, doc.text)
         quantities = [q for q in find_quantities(sentence.text)
                       if not any(m.start - sentence.start < q.end and q.start < m.end - sentence.start for m in here)]
         ctx = mask_sentence(sentence, here, refs, quantities, times, self.alphabet, self.visible_suffixes, recent)

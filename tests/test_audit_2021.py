@@ -196,3 +196,11 @@ def test_qi_after_a_name_in_its_own_sentence_stays_with_the_nearest(extractor):
     text = "海择资本投资了马蜂窝。2017年马蜂窝宣布其交易额超过100亿元。"
     (fact,) = [f for f in facts(extractor, text) if f.predicate == "reports_metric"]
     assert fact.subject.label == "马蜂窝"
+
+
+def test_erzhe_is_the_two_subjects_named_before_not_the_clause_own_name(extractor):
+    text = ("拼多多于2018年7月在美国上市。四个月后，同程艺龙作为小程序第一股在港上市，其流量来自于微信平台。"
+            "腾讯也是二者的大股东。")
+    found = triples(facts(extractor, text))
+    assert {("腾讯", "invests_in", "拼多多"), ("腾讯", "invests_in", "同程艺龙")} <= found
+    assert ("腾讯", "invests_in", "微信") not in found
