@@ -204,3 +204,8 @@ def test_erzhe_is_the_two_subjects_named_before_not_the_clause_own_name(extracto
     found = triples(facts(extractor, text))
     assert {("腾讯", "invests_in", "拼多多"), ("腾讯", "invests_in", "同程艺龙")} <= found
     assert ("腾讯", "invests_in", "微信") not in found
+
+
+def test_cannot_do_without_is_no_negation(extractor):
+    (fact,) = [f for f in facts(extractor, "搜狗流量的保持，仍然离不开与腾讯的合作。") if f.predicate == "cooperates_with"]
+    assert fact.modality == "asserted"
