@@ -49,6 +49,8 @@ class Cues:
         else:
             near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
         near_start = min(near_start, max(0, trigger[0] - 3)) if trigger[0] - near_start < 3 else near_start
+        for turn in _TURN.finditer(text, near_start, trigger[0]):  # 试图…，但失败后决定收购: the cue is another clause's
+            near_start = turn.end()
         scopes = {
             "sentence": text[:trigger[0]],
             "near": text[near_start:trigger[0]],
@@ -109,6 +111,10 @@ class Cues:
             if prefixed in names.values():
                 return prefixed
         return name
+
+
+#: A clause that turns against the one before (，但…): cues before it are not the trigger's.
+_TURN = re.compile(r"[，,；;](?:但是|但|却|然而|可是|不过)")
 
 
 @lru_cache(maxsize=256)

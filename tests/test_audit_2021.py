@@ -209,3 +209,10 @@ def test_erzhe_is_the_two_subjects_named_before_not_the_clause_own_name(extracto
 def test_cannot_do_without_is_no_negation(extractor):
     (fact,) = [f for f in facts(extractor, "搜狗流量的保持，仍然离不开与腾讯的合作。") if f.predicate == "cooperates_with"]
     assert fact.modality == "asserted"
+
+
+def test_a_cue_before_a_turning_clause_is_not_the_trigger_s(extractor):
+    (fact,) = [f for f in facts(extractor, "转转曾试图发展全品类，但失败后决定收购找靓机。") if f.predicate == "acquires"]
+    assert fact.modality == "asserted"
+    (fact,) = [f for f in facts(extractor, "转转曾试图收购找靓机。") if f.predicate == "acquires"]
+    assert fact.modality == "planned"
