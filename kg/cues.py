@@ -54,7 +54,7 @@ class Cues:
         scopes = {
             "sentence": text[:trigger[0]],
             "near": text[near_start:trigger[0]],
-            "after": text[trigger[1]:],
+            "after": text[trigger[1]:_after_end(text, trigger[1])],
             "trigger": text[trigger[0]:trigger[1]],
             "span": text[trigger[1]:match.end()],  # between the trigger and the end of the match (营收预计达到X)
             "all": text,
@@ -115,6 +115,16 @@ class Cues:
 
 #: A clause that turns against the one before (，但…): cues before it are not the trigger's.
 _TURN = re.compile(r"[，,；;](?:但是|但|却|然而|可是|不过)")
+
+
+#: A clause that moves to another topic (，至于原因…): cues after it are not about the trigger.
+_SHIFT = re.compile(r"[，,；;](?:至于|但是|但|然而|可是|不过|另外|此外)")
+
+
+def _after_end(text: str, start: int) -> int:
+    """Where the part of the sentence about the trigger at ``start`` ends."""
+    shift = _SHIFT.search(text, start)
+    return shift.start() if shift else len(text)
 
 
 @lru_cache(maxsize=256)

@@ -216,3 +216,11 @@ def test_a_cue_before_a_turning_clause_is_not_the_trigger_s(extractor):
     assert fact.modality == "asserted"
     (fact,) = [f for f in facts(extractor, "转转曾试图收购找靓机。") if f.predicate == "acquires"]
     assert fact.modality == "planned"
+
+
+def test_a_cue_after_a_change_of_topic_is_not_the_trigger_s(extractor):
+    text = "拣值了小程序短暂上线以后，很快就被暂停服务，至于原因是主动下架还是被封禁都未可知。"
+    (fact,) = [f for f in facts(extractor, text) if f.predicate == "suspends"]
+    assert fact.modality == "asserted"
+    (fact,) = [f for f in facts(extractor, "拣值了小程序是否会被暂停服务还未可知。") if f.predicate == "suspends"]
+    assert fact.modality == "hypothetical"
