@@ -19,7 +19,7 @@ clause (its actor: 网络安全审查办公室宣布对其实施审查) are no c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,16 +44,36 @@ class Reference:
 
 
 #: Punctuation that ends a clause (the actor of 对其… stands in the same clause).
-_CLAUSE_ENDS = "，,；;：:。！？!?"
+_CLAUSE_ENDS = "，,；;：:。！？!?\n"
 
 
 def _opens_clause(text: str, start: int) -> bool:
     """Does a name at ``start`` open its clause (at most four characters after the clause's start)?"""
-    clause_start = max(text.rfind(p, 0, start) for p in _CLAUSE_ENDS) + 1
-    return start - clause_start <= 4
+    return start <= 4 or any(ch in _CLAUSE_ENDS for ch in text[start - 5:start])
 
 
-def _object_of_clause(text: str, start: int, end: int, between: dict | None) -> bool:
+#: Words that join a name to the one before it in a list (美团和京东上市后: both are subjects).
+_LIST_JOINERS = "和与、及跟"
+
+
+def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions (in the given order) that open their clause, or are joined by 和/与/、 to
+    one that does (美团和京东上市后)."""
+    by_end = {m.end: m for m in mentions}
+    memo: dict[int, bool] = {}
+
+    def subject(m: Mention) -> bool:
+        if m.start not in memo:
+            memo[m.start] = False  # no cycles
+            head = by_end.get(m.start - 1)
+            memo[m.start] = _opens_clause(document, m.start) or (
+                head is not None and document[m.start - 1:m.start] in _LIST_JOINERS and subject(head))
+        return memo[m.start]
+
+    return [m for m in mentions if subject(m)]
+
+
+def _object_of_clause(text: str, start: int, end: int, between: Mapping[str, Sequence[str]] | None) -> bool:
     """True when the word at ``text[start:end]`` stands between an ``after`` word and a
     ``before`` word of ``between`` (对其实施: the object of its clause)."""
     if not between:
@@ -96,9 +116,10 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         before = [x for x in here if x.end - offset <= m.start()]
         markers = tuple(spec.get("skip_after", ()))
         clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
+        named_right_before = bool(before) and text[before[-1].end - offset:m.start()] in ("", "这")  # 阿里和腾讯二者
         if object_of_clause:
             before = [x for x in before if x.start - offset < clause_start]
-        elif spec.get("pair") and not (before and m.start() - (before[-1].end - offset) <= 1):
+        elif spec.get("pair") and not named_right_before:
             # 腾讯也是二者的大股东: the pair is named before; the clause's own name is not in it
             # (but 阿里和腾讯二者 names it right before the word)
             before = [x for x in before if x.start - offset < clause_start]
@@ -118,12 +139,12 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         picked: list[Entity] = []
         if spec.get("pair"):  # 二者: the latest name and the latest other one of the same class
             fitting = [e for e in candidates if any(fits(e, k) for k in wanted)]
-            if document:  # two names that open their clauses (the subjects) before any others
-                subjects = list(dict.fromkeys(
-                    x.entity for x in ordered if x.entity in fitting and _opens_clause(document, x.start)))
-                if len(subjects) >= 2:
-                    fitting = subjects + [e for e in fitting if e not in subjects]
-            if fitting:
+            subjects = list(dict.fromkeys(  # names in subject position: the two subjects named before
+                x.entity for x in _subjects(document, ordered) if x.entity in fitting
+            )) if document and not named_right_before else []
+            if len(subjects) >= 2:
+                picked = subjects[:2]
+            elif fitting:
                 first = fitting[0]
                 others = [e for e in fitting if e.iri != first.iri]
                 same = [e for e in others if e.type == first.type]

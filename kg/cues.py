@@ -23,8 +23,11 @@ class Cues:
     def __init__(self, base: str | None = None) -> None:
         self.base = base
         self.modality_cues = table("modality", base)
-        for modality, spec in self.modality_cues.items():  # a bad cue pattern fails here, named
+        for modality, spec in self.modality_cues.items():  # a bad scope or cue pattern fails here, named
             for scope, words in spec.items():
+                if scope != "except" and scope.removesuffix("_regex") not in _SCOPES:
+                    raise RuleError(f"modality.json: {modality}.{scope}: unknown scope "
+                                    f"(known: {', '.join(_SCOPES)}, each also with _regex)")
                 if scope.endswith("_regex"):
                     for word in words:
                         try:
@@ -113,12 +116,14 @@ class Cues:
         return name
 
 
+#: Where a modality cue may stand (modality.json's keys), relative to the trigger.
+_SCOPES = ("sentence", "near", "after", "trigger", "span", "all")
 #: A clause that turns against the one before (，但…): cues before it are not the trigger's.
 _TURN = re.compile(r"[，,；;](?:但是|但|却|然而|可是|不过)")
 
 
 #: A clause that moves to another topic (，至于原因…): cues after it are not about the trigger.
-_SHIFT = re.compile(r"[，,；;](?:至于|但是|但|然而|可是|不过|另外|此外)")
+_SHIFT = re.compile(r"[，,；;](?:至于|另外|此外)")  # not 但: 洽谈合作，但最终告吹 negates the talks
 
 
 def _after_end(text: str, start: int) -> int:

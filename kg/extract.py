@@ -10,10 +10,12 @@ amount. All of those words are data under ``ontology/lexicon/``.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from kg.coref import coref_words, resolve_references
@@ -82,7 +84,7 @@ class Extractor:
     def iter_facts(self, doc: Document) -> Iterator[EventFact]:
         sentences = split_sentences(doc.text, doc.paragraphs, doc.captions)
         self.last_sentence_count = len(sentences)
-        mentions = self._tag(doc.text, sentences)
+        mentions = tuple(self._tag(doc.text, sentences))  # in text order
         dates = DateContext(doc.date)
         previous: list[Mention] = []
         recent: list[list[Mention]] = []
@@ -132,7 +134,7 @@ class Extractor:
 
     def sentence_facts(self, doc: Document, sentence: Sentence, here: Sequence[Mention],
                        previous: Sequence[Mention], times: Sequence[TimeExpr] = (),
-                       recent: Sequence[Mention] = (), earlier: Sequence[Mention] = (),
+                       recent: Sequence[Mention] = (), earlier: tuple[Mention, ...] = (),
                        last_sentence: Sequence[Mention] = ()) -> Iterator[EventFact]:
         """Facts of one sentence given its mentions, those of the last sentence that had any
         (``previous``), of the recent ones, of the document (``earlier``, for ``@earlier``
@@ -147,7 +149,7 @@ class Extractor:
             ctx = dataclasses.replace(ctx, earlier=earlier)
         seen: set[tuple] = set()
         fallbacks: list[EventFact] = []
-        stated: set[tuple] = set()  # (predicate, object) of the facts whose subject the sentence names
+        with_own_subject: set[tuple] = set()  # (predicate, object) of facts whose subject the sentence names
         for rule in self.index.candidates(sentence.text):
             recalled = str(rule.bind.get("S", "")).startswith(("@recent", "@earlier"))
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
@@ -155,14 +157,15 @@ class Extractor:
                     if recalled:
                         fallbacks.append(fact)
                         continue
-                    stated.add((fact.predicate, fact.object and fact.object.iri))
+                    if fact.subject is not None:
+                        with_own_subject.add((fact.predicate, fact.object and fact.object.iri))
                     key = _fact_key(fact)
                     if key not in seen:
                         seen.add(key)
                         yield fact
         for fact in fallbacks:  # a subject recalled from before only where the sentence names none
             key = _fact_key(fact)
-            if (fact.predicate, fact.object and fact.object.iri) not in stated and key not in seen:
+            if (fact.predicate, fact.object and fact.object.iri) not in with_own_subject and key not in seen:
                 seen.add(key)
                 yield fact
 
@@ -239,8 +242,11 @@ class Extractor:
             limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
             named = [e.label for slot in ("S", "O") if slot in match.re.groupindex
                      for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)]
-            pool = ctx.recent if target.startswith("@recent:") else list(ctx.earlier) + list(ctx.recent)
-            for mention in sorted(pool, key=lambda m: m.start, reverse=True):
+            pool: Iterable[Mention] = reversed(ctx.recent)  # this sentence's (filtered) and the two before
+            if target.startswith("@earlier:"):  # then the document's before those, nearest first
+                first = ctx.recent[0].start if ctx.recent else ctx.sentence.start
+                pool = itertools.chain(pool, reversed(ctx.earlier[:bisect.bisect_left(ctx.earlier, first, key=_start)]))
+            for mention in pool:
                 if mention.start < limit and any(self.alphabet.is_a(mention.entity.type, w) for w in wanted):
                     if any(n != mention.entity.label and n.startswith(mention.entity.label) for n in named):
                         continue  # 只能使用微信支付: not 微信 itself, the namesake of the payment service
@@ -330,6 +336,10 @@ class Extractor:
         if name and segment:  # 核心电商收入, B2B业务营业收入, 大中华区营收: the figure of a segment
             return re.sub(r"(?:实现|取得|录得|达到)$", "", segment) + name
         return name
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 def _fact_key(fact: EventFact) -> tuple:

@@ -36,9 +36,9 @@ _TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
 #: Connectors that may also mean "with": 抖音与京东签署 (a partner, not a second member).
-_PARTNER_JOIN = re.compile("[与跟同]")
+_PARTNER_JOIN = re.compile("[与跟][“\"「《]?$")  # the connector itself, not an 等… filler before it
 #: Adverbs that may stand between a partner and its verb (与京东正式签署).
-_BEFORE_PARTNER_VERB = re.compile(r"(?:正式|共同|一起|再次|已经|已|将|宣布|达成)?")
+_BEFORE_PARTNER_VERB = re.compile(r"(?:正式|共同|一起|再次|已经|已|将|宣布)?")
 
 
 def _partner_verb_follows(text: str, at: int, verbs: tuple[str, ...]) -> bool:
@@ -167,7 +167,7 @@ class SentenceContext:
     quantities: tuple[Quantity, ...]
     masked_to_text: tuple[int, ...]  # masked index → offset in the sentence text
     recent: tuple[Mention, ...] = ()  # mentions of this and the two sentences before, in order
-    earlier: Sequence[Mention] = ()  # every mention of the document found so far, in order (@earlier)
+    earlier: tuple[Mention, ...] = ()  # the document's mentions, in order (@earlier binds: those before)
 
 
 def mask_sentence(sentence: Sentence, here: Sequence[Mention], refs: Sequence[Reference],
@@ -250,7 +250,7 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     Names after it that a verb of ``clause_verbs`` follows start a new clause
     (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
     A name followed by 旗下 starts a phrase of its own (字节跳动旗下的抖音和腾讯旗下的快手:
-    腾讯 is no second product of 字节跳动).
+    腾讯 is no second product of 字节跳动, and 抖音 no second owner of 快手).
     A name joined by 与/跟/同 that a verb of ``partner_verbs`` follows is a partner,
     not a member (字节跳动旗下的抖音与京东签署了协议): the list ends before it.
     """
@@ -276,7 +276,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     elif partner_at is not None and partner_verbs and _partner_verb_follows(text, here + 1, tuple(partner_verbs)):
         chain = chain[:partner_at]
     here = index
-    while here > 0 and (m := left.search(text, 0, here)) and joins(m.start() - 1):
+    while here > 0 and not text.startswith("旗下", index + 1) and (m := left.search(text, 0, here)) \
+            and joins(m.start() - 1):
         here = m.start() - 1
         chain.append(here)
     return sorted(chain)

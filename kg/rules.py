@@ -32,7 +32,8 @@ true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
 entity label, e.g. ``{"O": "微信"}`` for 入驻小程序, or to ``@recent:Class``, the
 latest mention of that class in this or the two sentences before: the
 implicit subject of 很快就被暂停服务, or ``@earlier:Class``, the latest of the
-document so far: the regulator of 美团被处以34.42亿元罚款; a bound subject counts
+document so far, among the sentences that were read for names (those with a trigger word
+of some rule): the regulator of 美团被处以34.42亿元罚款; a bound subject counts
 only where no other rule finds the sentence's own for that object), ``expand`` may also be ``"object"`` or
 ``"subject"`` (follow lists on that side only), or a list of
 connector words (``[""]``: only adjacent names, 淘宝天猫总裁), ``modality_cues``

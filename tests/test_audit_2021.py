@@ -224,3 +224,29 @@ def test_a_cue_after_a_change_of_topic_is_not_the_trigger_s(extractor):
     assert fact.modality == "asserted"
     (fact,) = [f for f in facts(extractor, "拣值了小程序是否会被暂停服务还未可知。") if f.predicate == "suspends"]
     assert fact.modality == "hypothetical"
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("拼多多上市，同程艺龙也接入了微信，腾讯也是二者的大股东。", {"拼多多", "同程艺龙"}),   # two subjects, not the App 微信
+    ("拼多多上市了。美团和京东上市后，腾讯是二者的大股东。", {"美团", "京东"}),           # coordinated subjects
+    ("拼多多上市了。腾讯投资了阿里巴巴和京东二者。", {"阿里巴巴", "京东"}),             # named right before 二者
+])
+def test_the_pair_of_erzhe(extractor, text, pair):
+    found = {o for s, p, o in triples(facts(extractor, text)) if s == "腾讯" and p == "invests_in"}
+    assert found == pair
+
+
+def test_a_failure_after_but_still_negates_the_talks(extractor):
+    (fact,) = [f for f in facts(extractor, "阿里巴巴与京东洽谈合作，但最终告吹。") if f.predicate == "cooperates_with"]
+    assert fact.modality == "negated"
+
+
+def test_an_unknown_cue_scope_is_named_when_the_cues_are_read(tmp_path):
+    base = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(None), base)
+    path = base / "lexicon" / "modality.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    table["reported"]["nera"] = ["据悉"]
+    path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"modality.json: reported.nera: unknown scope"):
+        Cues(str(base))
