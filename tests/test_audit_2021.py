@@ -250,3 +250,10 @@ def test_an_unknown_cue_scope_is_named_when_the_cues_are_read(tmp_path):
     path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(RuleError, match=r"modality.json: reported.nera: unknown scope"):
         Cues(str(base))
+
+
+def test_an_adjective_with_bu_is_no_negation(extractor):
+    text = "北京市市场监管局对京东、天猫、唯品会三家平台不正当价格行为分别处以50万元顶格罚款。"
+    fines = [f for f in facts(extractor, text) if f.predicate == "fines"]
+    assert {f.object.label for f in fines} == {"京东", "天猫", "唯品会"}
+    assert {f.modality for f in fines} == {"asserted"}
