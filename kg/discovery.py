@@ -49,7 +49,7 @@ _DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|�
 _NOT_NAME_START = "不够|不太|不是|不会|不能|没有|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
 _TYPE_COMPOUND = "线|链|类|型|化"
-_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进并")
+_PERSON_STOP = set("在曾表称说的也等指认透向和与对就是于将把被从已亦还都则即所有做进并任")
 #: Function words that follow a whole name (汤道生在): not the verbs' first characters 表/称/说 (周源发表).
 _AFTER_NAME = set("在曾的也等向和与对就是于将把被从已亦还都则即所")
 #: A transliterated foreign name: parts joined by a middle dot or a hyphen (卢卡斯·麦斯特里).

@@ -257,3 +257,8 @@ def test_an_adjective_with_bu_is_no_negation(extractor):
     fines = [f for f in facts(extractor, text) if f.predicate == "fines"]
     assert {f.object.label for f in fines} == {"京东", "天猫", "唯品会"}
     assert {f.modality for f in fines} == {"asserted"}
+
+
+def test_ren_after_a_name_is_the_verb(extractor):
+    names = {m.text for m in extractor.tagger.mentions("校长高松任中国矿业大学党委书记。") if m.entity.type == "Person"}
+    assert "高松任" not in names
