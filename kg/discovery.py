@@ -105,7 +105,7 @@ class _Patterns:
     person: re.Pattern[str]
     foreign: re.Pattern[str]  # CFO卢卡斯·麦斯特里 | 罗宾-丹霍尔姆（Robyn …
     titled_person: re.Pattern[str]  # 董事长张力军: where an organisation may end right before
-    framed_person: re.Pattern[str]  # 任命李一男为, 陈伟星，快的打车创始人
+    framed_person: re.Pattern[str]  # 任命李一男为, 陈伟星，快的打车创始人, 郝平任北京大学校长
     next_person: re.Pattern[str]  # 、王中磊 after a titled person, when no title of its own follows
     short_company: re.Pattern[str]  # 盛灿科技, 久银控股: a name before a short company ending
     latin: re.Pattern[str]  # Farfetch, iRobot, Booking Holdings
@@ -154,7 +154,10 @@ def _patterns(base: str | None) -> _Patterns:
         framed_person=re.compile(
             rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
-            rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"),
+            rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"
+            rf"|(?:^|(?<=[，。；：,;:、]))(?P<c>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
+            rf"(?:出任|担任|接任|升任|任)[^，,。；、]{{2,16}}?(?:{_alternation(words.get('titles', ()))})"
+            rf"(?=$|[，,。；、）)]|兼)"),
         short_endings={w: c for w, c in word_map("short_company_suffixes", base).items() if c != w},
         title_end=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?\s?$"),
         given=frozenset(w for line in words.get("latin_given_names", ()) for w in line.split()),
@@ -456,7 +459,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             end = more.end("name")
             add(more.start("name"), end, "Person", 0.4)
     for m in pats.framed_person.finditer(text):
-        group = "a" if m.group("a") else "b"
+        group = next(g for g in ("a", "b", "c") if m.group(g))
         add(m.start(group), m.end(group), "Person", 0.5)
     for m in pats.titled_person.finditer(text):
         span = _org_before(text, m.start(), pats)
