@@ -77,14 +77,18 @@ def test_a_report_in_a_later_clause_does_not_make_the_fact_reported(extractor):
     assert fact.modality == "asserted"
 
 
-def test_a_bad_cue_pattern_is_named_when_the_cues_are_read(tmp_path):
+@pytest.mark.parametrize("scope, words, message", [
+    ("sentence_regex", ["据(报道"], r"modality.json: reported.sentence_regex: bad regular expression '据\(报道'"),
+    ("nera", ["据悉"], r"modality.json: reported.nera: unknown scope"),
+])
+def test_a_bad_cue_table_is_named_when_the_cues_are_read(tmp_path, scope, words, message):
     base = tmp_path / "ontology"
     shutil.copytree(ontology_dir(None), base)
     path = base / "lexicon" / "modality.json"
     table = json.loads(path.read_text(encoding="utf-8"))
-    table["reported"]["sentence_regex"] = ["据(报道"]
+    table["reported"][scope] = words
     path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"modality.json: reported.sentence_regex: bad regular expression '据\(报道'"):
+    with pytest.raises(RuleError, match=message):
         Cues(str(base))
 
 
@@ -239,17 +243,6 @@ def test_the_pair_of_erzhe(extractor, text, pair):
 def test_a_failure_after_but_still_negates_the_talks(extractor):
     (fact,) = [f for f in facts(extractor, "阿里巴巴与京东洽谈合作，但最终告吹。") if f.predicate == "cooperates_with"]
     assert fact.modality == "negated"
-
-
-def test_an_unknown_cue_scope_is_named_when_the_cues_are_read(tmp_path):
-    base = tmp_path / "ontology"
-    shutil.copytree(ontology_dir(None), base)
-    path = base / "lexicon" / "modality.json"
-    table = json.loads(path.read_text(encoding="utf-8"))
-    table["reported"]["nera"] = ["据悉"]
-    path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"modality.json: reported.nera: unknown scope"):
-        Cues(str(base))
 
 
 def test_an_adjective_with_bu_is_no_negation(extractor):
