@@ -14,7 +14,7 @@ from functools import lru_cache
 from kg.quantity import Quantity
 from kg.rules import Rule, RuleError
 from kg.timex import TimeExpr
-from kg.wordlists import table, word_map
+from kg.wordlists import table, word_lists, word_map
 
 
 class Cues:
@@ -35,6 +35,9 @@ class Cues:
                         except re.error as exc:
                             raise RuleError(f"modality.json: {modality}.{scope}: bad regular expression "
                                             f"{word!r}: {exc}") from None
+        lists = word_lists(base)
+        self.turn = _clause_opening(lists.get("clause_turns", ()))
+        self.shift = _clause_opening(lists.get("topic_shifts", ()))
         self.means_cues = table("means", base)
         self.status_cues = table("status", base)
         self.metric_kinds = table("metric_kinds", base)
@@ -52,12 +55,12 @@ class Cues:
         else:
             near_start = max(starts) + 1 if starts else max(0, trigger[0] - 6)
         near_start = min(near_start, max(0, trigger[0] - 3)) if trigger[0] - near_start < 3 else near_start
-        for turn in _TURN.finditer(text, near_start, trigger[0]):  # 试图…，但失败后决定收购: the cue is another clause's
+        for turn in self.turn.finditer(text, near_start, trigger[0]):  # 试图…，但失败后决定收购: another clause's cue
             near_start = turn.end()
         scopes = {
             "sentence": text[:trigger[0]],
             "near": text[near_start:trigger[0]],
-            "after": text[trigger[1]:_after_end(text, trigger[1])],
+            "after": text[trigger[1]:_until(self.shift, text, trigger[1])],
             "trigger": text[trigger[0]:trigger[1]],
             "span": text[trigger[1]:match.end()],  # between the trigger and the end of the match (营收预计达到X)
             "all": text,
@@ -118,18 +121,18 @@ class Cues:
 
 #: Where a modality cue may stand (modality.json's keys), relative to the trigger.
 _SCOPES = ("sentence", "near", "after", "trigger", "span", "all")
-#: A clause that turns against the one before (，但…): cues before it are not the trigger's.
-_TURN = re.compile(r"[，,；;](?:但是|但|却|然而|可是|不过)")
 
 
-#: A clause that moves to another topic (，至于原因…): cues after it are not about the trigger.
-_SHIFT = re.compile(r"[，,；;](?:至于|另外|此外)")  # not 但: 洽谈合作，但最终告吹 negates the talks
+def _clause_opening(words: Sequence[str]) -> re.Pattern[str]:
+    """A clause break followed by one of ``words`` (``words/clause_turns.txt``, ``topic_shifts.txt``)."""
+    alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"[，,；;](?:{alternation})")
 
 
-def _after_end(text: str, start: int) -> int:
-    """Where the part of the sentence about the trigger at ``start`` ends."""
-    shift = _SHIFT.search(text, start)
-    return shift.start() if shift else len(text)
+def _until(shift: re.Pattern[str], text: str, start: int) -> int:
+    """Where the part of the sentence about the trigger at ``start`` ends (a change of topic)."""
+    found = shift.search(text, start)
+    return found.start() if found else len(text)
 
 
 @lru_cache(maxsize=256)
