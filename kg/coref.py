@@ -52,8 +52,10 @@ def _opens_clause(text: str, start: int) -> bool:
     return start <= 4 or any(ch in _CLAUSE_ENDS for ch in text[start - 5:start])
 
 
-#: Words that join a name to the one before it in a list (美团和京东上市后: both are subjects).
-_LIST_JOINERS = "和与、及跟"
+#: Words that join two names (菜鸟与顺丰, 美团和京东上市后); also used by kg.nlp.
+NAME_JOINERS = "和与及跟"
+#: … and in a list, the enumeration comma too (美团、京东上市后: both are subjects).
+_LIST_JOINERS = NAME_JOINERS + "、"
 
 
 def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:

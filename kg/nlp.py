@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from kg.coref import NAME_JOINERS
 from kg.discovery import discover_mentions
 from kg.lexicon import Gazetteer, load_gazetteer
 from kg.models import Entity, Mention
@@ -133,8 +134,9 @@ def _ambiguous_ok(text: str, start: int, end: int) -> bool:
         _AMBIGUOUS_CONTEXT.search(text[max(0, start - 4):start]))
 
 
-#: Words that join two names (菜鸟与顺丰, 快的和滴滴).
-_JOINERS = ("与", "和", "跟", "及")
+
+
+_JOINERS = tuple(NAME_JOINERS)  # one character each: "" (the text's edge) joins nothing
 
 
 def _joined_to_a_name(text: str, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
