@@ -13,7 +13,8 @@ distinct entities.
 points first at the first name of the sentence before (its topic), not its nearest one.
 ``object_between`` (``{"after": [...], "before": [...]}``): 其 between such words
 (对其实施, 向其处以) is the object of its own clause, so the names of that
-clause (its actor: 网络安全审查办公室宣布对其实施审查) are no candidates.
+clause (its actor: 网络安全审查办公室宣布对其实施审查) are no candidates; so is 其
+right after an ``after_verb`` word (责令其停止违法行为, 要求其整改).
 """
 
 from __future__ import annotations
@@ -77,11 +78,20 @@ def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:
 
 def _object_of_clause(text: str, start: int, end: int, between: Mapping[str, Sequence[str]] | None) -> bool:
     """True when the word at ``text[start:end]`` stands between an ``after`` word and a
-    ``before`` word of ``between`` (对其实施: the object of its clause)."""
+    ``before`` word of ``between`` (对其实施: the object of its clause), or right after an
+    ``after_verb`` word (责令其停止)."""
     if not between:
         return False
+    if _directed(text, start, between):  # 责令其停止: whatever follows
+        return True
     return (text[:start].endswith(tuple(between.get("after", ())))
             and text[end:].startswith(tuple(between.get("before", ()))))
+
+
+def _directed(text: str, start: int, between: Mapping[str, Sequence[str]] | None) -> bool:
+    """Does the word at ``start`` follow a directive verb (责令, 要求 …: ``after_verb``)? Then it
+    names the one directed, never the one directing."""
+    return bool(between) and text[:start].endswith(tuple(between.get("after_verb", ())))
 
 
 @lru_cache(maxsize=4)
@@ -131,6 +141,10 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # of the sentence before, its first name, not its nearest one
             topics = sorted(last_sentence, key=lambda x: x.start)[:1]
             ordered = topics + [x for x in ordered if x not in topics]
+        if _directed(text, m.start(), spec.get("object_between")) and document:
+            # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
+            directing = {id(x) for x in _subjects(document, ordered)}
+            ordered, markers = [x for x in ordered if id(x) not in directing], ()
         candidates = [x.entity for x in ordered
                       if not (markers and x in before and text[:x.start - offset].endswith(markers))]
         wanted = spec.get("types", ["Actor"])

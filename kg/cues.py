@@ -61,6 +61,7 @@ class Cues:
             "sentence": text[:trigger[0]],
             "near": text[near_start:trigger[0]],
             "after": text[trigger[1]:_until(self.shift, text, trigger[1])],
+            "clause": text[trigger[1]:_clause_end(text, trigger[1])],  # 能说服LV入驻天猫吗，: a question
             "trigger": text[trigger[0]:trigger[1]],
             "span": text[trigger[1]:match.end()],  # between the trigger and the end of the match (营收预计达到X)
             "all": text,
@@ -120,13 +121,20 @@ class Cues:
 
 
 #: Where a modality cue may stand (modality.json's keys), relative to the trigger.
-_SCOPES = ("sentence", "near", "after", "trigger", "span", "all")
+_SCOPES = ("sentence", "near", "after", "clause", "trigger", "span", "all")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
 def _clause_opening(words: Sequence[str]) -> re.Pattern[str]:
     """A clause break followed by one of ``words`` (``words/clause_turns.txt``, ``topic_shifts.txt``)."""
     alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
     return re.compile(rf"[，,；;](?:{alternation})")
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause of the trigger ending at ``start`` ends (at its punctuation)."""
+    found = _CLAUSE_END.search(text, start)
+    return found.start() if found else len(text)
 
 
 def _until(shift: re.Pattern[str], text: str, start: int) -> int:

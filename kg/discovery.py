@@ -11,7 +11,8 @@
   form in brackets: CFO卢卡斯·麦斯特里, 罗宾-丹霍尔姆（Robyn Denholm）
 * an organisation named right before a title and a person: 第一视频董事长张力军
 * the other members of a 、-list with a known organisation in it: 包括神州租车、中通快递、红星美凯龙等
-* the unknown target of an acquisition or investment verb: 决定收购找靓机，…
+* the unknown target of an acquisition or investment verb: 决定收购找靓机，…, also after a
+  description (收购了即时通讯初创公司WhatsApp), and the company someone holds: 成为艺龙第一大股东
 * the unknown party a regulator acts against: 上海市市场监管局对食派士作出行政处罚
 
 A discovered entity gets a stable minted IRI, a class, ``discovered=True`` and
@@ -44,7 +45,7 @@ _COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；
 #: After a number these end a date, so the name starts after them (10月23日新宇集团).
 _DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
-_DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其|上述|相关|有关|部分|某")
+_DESCRIPTIVE = re.compile(r"第|的|多家|各大|全球|国内|国外|大型|这家|该|此|其|上述|相关|有关|部分|某|财年|半年|全年|年度|季度")
 #: A quoted "name" starting with a negation or degree word is a description (“不够积极”).
 _NOT_NAME_START = "不够|不太|不是|不会|不能|没有|很|太|非常|比较|更加"
 #: A type word followed by these is part of a longer noun (“正常”产品线), not the name's type.
@@ -72,6 +73,11 @@ _NOT_LATIN = frozenset("""The This That These Those And For With From Our Your T
     November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Beta Alpha Edition Version""".split())
 #: A Latin name with a number or a device word is a product (iPhone XS, Galaxy S9), not a company.
 _PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pods?)\b")
+#: A Latin name right after a company-like run makes the run its description (美国时尚集团Michael Kors).
+_LATIN_NAME_AHEAD = re.compile(r"[A-Z][a-z]+|[A-Z]{3,}(?![a-z])")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+#: The end of such a description: the Latin name after it is a company's (美国时尚集团Michael Kors).
+_DESCRIBED = re.compile(r"(?:集团|公司|品牌|电商|财团|厂商)$")
 #: An all-capitals acronym next to a connector: a name when it is coordinated with a known organisation.
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])")
 _JOINERS = "与和、及同跟"
@@ -116,6 +122,7 @@ class _Patterns:
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
     left_cut: frozenset[str]  # 特邀, 出席 …: an organisation named before a title starts after these
+    left_cut_longest_first: tuple[str, ...]  # the same words, longest first (近日杭州丝绸集团 → 杭州丝绸集团)
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -164,7 +171,9 @@ def _patterns(base: str | None) -> _Patterns:
         short_company=re.compile(_alternation(words.get("short_company_suffixes", ()))),
         latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:(?<![A-Za-z]\s)(?!Non-|Pre-|Post-|Anti-)[A-Z][a-z]+"
                          r"(?:-[A-Za-z]+){1,3}(?![A-Za-z0-9\-\.@/_\s])|"  # one hyphenated name: Net-a-Porter
-                         r"[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*)"
+                         r"[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*|"
+                         r"(?:Mr|Ms|Mrs|Dr|St|(?!" + "|".join(sorted(_NOT_ACRONYM)) + r"\s)[A-Z]{2,4})"
+                         r"(?=\s[A-Z][a-z]{2,}))"  # Mr Porter, BK Global, RBC Capital Markets (not APP Tiger)
                          r"(?:\s(?:[A-Z][A-Za-z]+|&)){0,2}(?![A-Za-z0-9\-\.@/_])"),
         model=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[\u4e00-\u9fff]{{0,6}}?)"
                          r"(?=[A-Za-z0-9]{2}|[A-Z]\s[A-Z0-9])"
@@ -172,6 +181,7 @@ def _patterns(base: str | None) -> _Patterns:
                          r"(?![A-Za-z0-9])"),
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
         left_cut=frozenset(words.get("org_left_cut", ())),
+        left_cut_longest_first=tuple(sorted(words.get("org_left_cut", ()), key=len, reverse=True)),
         not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
@@ -207,6 +217,17 @@ def _adverb_and_verb(name: str) -> bool:
         return True
     rest = _tagged_words(name[1:])  # 强调 is one verb; 鸣 alone (曾鸣) may well be a given name
     return name[0] in _ADVERB_SURNAMES and len(name) == 3 and len(rest) == 1 and rest[0][1].startswith("v")
+
+
+def _without_verb_tail(text: str, start: int, end: int) -> tuple[int, int]:
+    """A transliterated name without the verb or adverb its last part ran into:
+    史蒂夫-莫伦科夫依然认为 → 史蒂夫-莫伦科夫, 彼得鲁·波格丹·科若卡鲁致辞 → …科若卡鲁."""
+    last = max(text.rfind(dot, start, end) for dot in "·•・‧-－") + 1
+    words = list(_tagged_words(text[last:end]))
+    while len(words) > 1 and len(words[-1][0]) >= 2 and words[-1][1].startswith(("v", "d")) \
+            and end - len(words[-1][0]) - last >= 2:  # 马斯克讨论最新: both words go
+        end -= len(words.pop()[0])
+    return start, end
 
 
 def _person_end(text: str, start: int, end: int) -> int:
@@ -271,8 +292,16 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
 
 
 #: The target of a deal named right after its verb, up to the end of the clause or a function word.
-_DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?(?P<name>[\u4e00-\u9fff]{2,6}?)"
-                          r"(?=(?:股权|股份|股票)?(?:[，。；、,;]|并|后|时|的股|以|和|与|及|$))")
+#: A description of the target between the verb and its name: 收购了手机游戏开发与运营商天象互娱.
+_TARGET_KIND = r"(?:[\u4e00-\u9fff]{0,10}?(?:公司|运营商|开发商|服务商|供应商|制造商|厂商|平台|品牌|网站))?"
+_DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?" + _TARGET_KIND +
+                          r"(?P<name>[\u4e00-\u9fff]{2,6}?|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[a-z]{2,3})?)"
+                          r"(?=(?:股权|股份|股票)?(?:[，。；、,;（(—]|并|后|时(?=[，,的])|的股|以|和|与|及|$))")
+#: The company whose (major) shareholder someone is or becomes: 携程成为艺龙第一大股东.
+_HELD_COMPANY = re.compile(r"(?:是|成为|为)(?:了)?(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?:的)?"
+                           r"(?:第一大|第二大|最大|控股|主要|大)股东")
+#: Words of a description, not a name, before 股东: 成为上市公司新的控股股东.
+_HOLDER_WORDS = re.compile(r"公司|上市|股东|集团新|新$")
 #: The party a regulator acts against, named right after 对 (市场监管局对食派士作出行政处罚).
 _SANCTION_TARGET = re.compile(r"对(?P<name>[\u4e00-\u9fffA-Za-z]{2,8}?)"
                               r"(?=作出|做出|涉嫌|处以|立案|依法|实施|开展|进行|展开|下达)")
@@ -357,7 +386,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
     compounds = _compounds(text, known, pats, gazetteer)
     quoted = [(m.start("list") + q.start(), m.start("list") + q.end()) for m in pats.quoted_list.finditer(text)
               for q in re.finditer(_NAME, m.group("list"))]  # “京东购物”小程序: a quoted name beats the 京东 inside it
-    foreign = [m.span("name") if m.group("name") else m.span("bare") for m in pats.foreign.finditer(text)]
+    foreign = [_without_verb_tail(text, *(m.span("name") if m.group("name") else m.span("bare")))
+               for m in pats.foreign.finditer(text)]
     known = _swallowed(known, local + compounds + quoted + foreign)
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
@@ -391,7 +421,10 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             if text[i] in _COMPANY_LEFT_STOP or (text[i] in _DATE_ENDS and text[i - 1:i].isdigit()):
                 start = i + 1
                 break
+        start += next((len(w) for w in pats.left_cut_longest_first if text.startswith(w, start)), 0)
         body = text[start:m.start("suffix")]
+        if _LATIN_NAME_AHEAD.match(text, m.end()) and not _NOT_ACRONYM.intersection(_LATIN_WORD.findall(text, m.end(), m.end() + 8)[:1]):
+            continue  # 法国时尚集团SMCP: a description of the Latin name after it
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
                 and not pats.generic.fullmatch(body) and not _function_words(body):
             add(start, m.end(), "Company", 0.6)
@@ -419,7 +452,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             continue  # 华为Mate, 百度DuerOS: a model or product line of the brand before it
         first = m.group().split()[0]
         after_title = bool(pats.title_end.search(text, max(0, m.start() - 8), m.start()))
-        kind = "Person" if " " in m.group() and (first in given or after_title) \
+        kind = "Company" if _DESCRIBED.search(text, max(0, m.start() - 2), m.start()) \
+            else "Person" if " " in m.group() and (first in given or after_title) \
             else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
         add(m.start(), m.end(), kind, 0.4)
     orgs = [(k.start, k.end) for k in known if k.entity.type != "Person"]
@@ -427,9 +461,11 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         a, b = m.span()
         joined = (text[b:b + 1] in _JOINERS and any(s == b + 1 for s, _ in orgs)) or \
                  (a > 0 and text[a - 1] in _JOINERS and any(e == a - 1 for _, e in orgs))
-        if joined and m.group() not in _NOT_ACRONYM:
+        described = bool(_DESCRIBED.search(text, max(0, a - 2), a))  # 法国时尚集团SMCP
+        if (joined or described) and m.group() not in _NOT_ACRONYM:
             add(a, b, "Company", 0.4)
-    for m in _DEAL_TARGET.finditer(text):
+    held = (m for m in _HELD_COMPANY.finditer(text) if not _HOLDER_WORDS.search(m.group("name")))
+    for m in (*_DEAL_TARGET.finditer(text), *held):
         if _is_name(m.group("name")):
             add(m.start("name"), m.end("name"), "Company", 0.4)
     regulators = [k.end for k in [*known, *found] if k.entity.type == "Regulator"]

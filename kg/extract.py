@@ -58,7 +58,8 @@ class Extractor:
         self.distributive = lists.get("distributive", ())
         self.continuation = lists.get("continuation", ())
         # verbs (not the prepositions 与/对/向/在 of the list) that start a new clause after a list of names
-        self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者"))
+        self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者")) \
+            + tuple(lists.get("clause_prepositions", ()))
         self.partner_verbs = tuple(lists.get("partner_verbs", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
