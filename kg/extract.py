@@ -178,7 +178,10 @@ class Extractor:
         if not name or name not in match.re.groupindex or match.group(name) is None:
             return []
         index = match.start(name)
-        if "T" not in match.re.groupindex or match.start("T") != index + 1:
+        # a trigger right after the slot (阿里旗下, 阿里系App) makes the name itself the argument
+        named_itself = "T" in match.re.groupindex and match.group("T") is not None \
+            and match.start("T") > index and ctx.masked.text[index + 1:match.start("T")] in ("", "系")
+        if not named_itself:
             shifted = owned_member(ctx.masked, index)
             if shifted is None:
                 return []  # 阿里旗下核心电商业务: the argument is an unnamed part of 阿里
@@ -189,7 +192,7 @@ class Extractor:
                                 self.partner_verbs)
         else:
             chain = [index]
-        chain = self._members_before_group(ctx, index) or chain
+        chain = (not named_itself and self._members_before_group(ctx, index)) or chain
         chain = [i for i in chain if not self._owner_before(ctx, i, chain)]
         if taken is not None:
             taken.extend(chain)
