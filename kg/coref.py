@@ -10,7 +10,9 @@ same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
 distinct entities.
 ``prefer_subject``: the word opening a sentence that names nobody before it (目前其虽然是…)
-points first at the first name of the sentence before (its topic), not its nearest one.
+points first at the first name of the sentence before (its topic), not its nearest one; opening
+a later clause that names nobody before it (拼多多依靠微信起家，其营收…), at the name that opens
+the clause before.
 ``object_between`` (``{"after": [...], "before": [...]}``): 其 between such words
 (对其实施, 向其处以) is the object of its own clause, so the names of that
 clause (its actor: 网络安全审查办公室宣布对其实施审查) are no candidates; so is 其
@@ -140,6 +142,14 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # 目前其虽然是…: opening a sentence that names nobody before it, 其 is the topic
             # of the sentence before, its first name, not its nearest one
             topics = sorted(last_sentence, key=lambda x: x.start)[:1]
+            ordered = topics + [x for x in ordered if x not in topics]
+        elif spec.get("prefer_subject") and not object_of_clause and _opens_clause(text, m.start()) \
+                and not any(x.start - offset >= clause_start for x in before):
+            # 拼多多依靠微信起家，其营收…: opening a later clause that names nobody before it, it is
+            # the topic of the clause before (the name opening it), not that clause's last name
+            previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in _CLAUSE_ENDS) + 1
+            topics = [x for x in before if previous_start <= x.start - offset < clause_start
+                      and _opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]
         if _directed(text, m.start(), spec.get("object_between")) and document:
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs

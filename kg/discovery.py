@@ -200,11 +200,16 @@ def _function_words(run: str) -> bool:
 
 def _unknown_name(word: str) -> bool:
     """A word the segmenter's dictionary does not know (or a Latin/number name): likely a name."""
-    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or word.isdigit():
+    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or word.isdigit() \
+            or _COUNTED.fullmatch(word):
         return False
     if word.isascii():  # Keep, Soul: a capitalised word with small letters (not B2B, C2M, AI)
         return word[0].isupper() and any(c.islower() for c in word)
     return jieba.dt.FREQ.get(word, 0) == 0
+
+
+#: A number and a measure word is no name (两大产品, 四家平台).
+_COUNTED = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]?")
 
 
 #: Surnames that are also adverbs or prepositions (曾 "once"): before a verb they name nobody.

@@ -178,3 +178,22 @@ def test_a_letter_of_intent_is_a_plan(extractor):
 def test_a_media_report_is_reported(extractor):
     fact = one(extractor, "10月31日，有媒体报道B站在近期已经获得了阿里巴巴投资。", "invests_in")
     assert fact.modality == "reported"
+
+
+# ------------------------------------------------------------------ 其 opening a later clause
+@pytest.mark.parametrize("text, predicate, subject", [
+    ("拼多多同样依靠微信起家，其2023年第四季度营收为888.8亿元。", "reports_metric", "拼多多"),
+    ("腾讯音乐旗下拥有QQ音乐和酷我音乐两大产品，其主要竞争对手网易云音乐一直在争取独家曲库。",
+     "competes_with", "腾讯音乐"),
+])
+def test_qi_opening_a_later_clause_is_the_topic_of_the_clause_before(extractor, text, predicate, subject):
+    found = {f.subject.label for f in facts(extractor, text) if f.predicate == predicate}
+    assert found == {subject}
+
+
+# ------------------------------------------------------------------ a group named after 等
+def test_a_group_after_deng_owns_the_names_before_and_they_stay_the_actors(extractor):
+    found = triples(facts(extractor, "高德地图、优酷等阿里系App也陆续提交了微信小程序申请。"))
+    assert {("阿里巴巴", "owns", "高德地图"), ("阿里巴巴", "owns", "优酷"),
+            ("高德地图", "applies_to", "微信"), ("优酷", "applies_to", "微信")} <= found
+    assert ("阿里巴巴", "applies_to", "微信") not in found
