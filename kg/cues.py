@@ -148,9 +148,10 @@ def _cue_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def pick_date(times: Sequence[TimeExpr], trigger_start: int) -> str | None:
-    """The date nearest before the trigger in the sentence, else the first one after it."""
-    valued = [t for t in times if t.value]
+def pick_date(times: Sequence[TimeExpr], trigger_start: int, text: str = "") -> str | None:
+    """The date nearest before the trigger in the sentence, else the first one after it; a date
+    that starts a span (``text``: 自1992年以来, 创下2017年7月以来新低) dates no fact."""
+    valued = [t for t in times if t.value and not text[t.end:t.end + 4].lstrip().startswith("以来")]
     before = [t for t in valued if t.start <= trigger_start]
     if before:
         return before[-1].value

@@ -78,8 +78,9 @@ _SUBJECT_AND_GAP = re.compile(
 #: How a topic-chain variant starts: the subject opens an earlier clause of the sentence.
 TOPIC_START = "(?:^|[，,；;])"
 #: From the subject to the trigger's clause: up to three more clauses, none of which opens
-#: with a name of its own (a new subject) and none inside a quote or after a colon.
-_TOPIC_GAP = ("[^，,；;。：:“”\"]{0,30}?"
+#: with a name of its own (a new subject) and none inside a quote or after a colon; the
+#: subject's own clause is not passive (抖音等五家公司被约谈，暂停…: 抖音 suspends nothing).
+_TOPIC_GAP = ("[^，,；;。：:“”\"被]{0,30}?"
               "(?:[，,；;](?![^，,；;。：:“”\"\ue000-\ue0ef]{0,4}[\ue000-\ue0ef])[^，,；;。：:“”\"]{0,30}?){0,3}"
               "[，,]"
               # the trigger's clause: no name and no personal pronoun (他指责了…禁止) before the trigger

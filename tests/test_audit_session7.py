@@ -197,3 +197,11 @@ def test_a_group_after_deng_owns_the_names_before_and_they_stay_the_actors(extra
     assert {("阿里巴巴", "owns", "高德地图"), ("阿里巴巴", "owns", "优酷"),
             ("高德地图", "applies_to", "微信"), ("优酷", "applies_to", "微信")} <= found
     assert ("阿里巴巴", "applies_to", "微信") not in found
+
+
+# ------------------------------------------------------------------ dates
+def test_a_date_that_starts_a_span_dates_no_fact(extractor):
+    metric = one(extractor, "自2015年以来，英特尔销售额只增长6.7%，占市场份额的13.8%。", "reports_metric")
+    assert metric.date is None
+    dated = one(extractor, "2015年，英特尔占市场份额的13.8%。", "reports_metric")
+    assert dated.date == "2015"
