@@ -61,6 +61,10 @@ NAME_JOINERS = "和与及跟"
 _LIST_JOINERS = NAME_JOINERS + "、"
 
 
+#: What follows 其 as a subject rather than a possessive: an adverb, an auxiliary, a preposition.
+_AS_SUBJECT = re.compile(r"随后|随即|[将也已在于正还并则又被曾仍就会可能要即均都亦]")
+
+
 def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:
     """The mentions (in the given order) that open their clause, or are joined by 和/与/、 to
     one that does (美团和京东上市后)."""
@@ -144,9 +148,11 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             topics = sorted(last_sentence, key=lambda x: x.start)[:1]
             ordered = topics + [x for x in ordered if x not in topics]
         elif spec.get("prefer_subject") and not object_of_clause and _opens_clause(text, m.start()) \
+                and not _AS_SUBJECT.match(text, m.end()) \
                 and not any(x.start - offset >= clause_start for x in before):
-            # 拼多多依靠微信起家，其营收…: opening a later clause that names nobody before it, it is
-            # the topic of the clause before (the name opening it), not that clause's last name
+            # 拼多多依靠微信起家，其营收…: a possessive opening a later clause that names nobody
+            # before it is the topic of the clause before (the name opening it), not that clause's
+            # last name; as a subject (其随后被微信封禁) it stays the nearest
             previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in _CLAUSE_ENDS) + 1
             topics = [x for x in before if previous_start <= x.start - offset < clause_start
                       and _opens_clause(text, x.start - offset)][:1]

@@ -208,6 +208,8 @@ def _unknown_name(word: str) -> bool:
     return jieba.dt.FREQ.get(word, 0) == 0
 
 
+#: A school or department of a named organisation (法学院, 经济管理学院, 计算机系).
+_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{0,8}(?:学院|系|研究所|研究院|实验室)")
 #: A number and a measure word is no name (两大产品, 四家平台).
 _COUNTED = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]?")
 
@@ -228,10 +230,11 @@ def _without_verb_tail(text: str, start: int, end: int) -> tuple[int, int]:
     """A transliterated name without the verb or adverb its last part ran into:
     史蒂夫-莫伦科夫依然认为 → 史蒂夫-莫伦科夫, 彼得鲁·波格丹·科若卡鲁致辞 → …科若卡鲁."""
     last = max(text.rfind(dot, start, end) for dot in "·•・‧-－") + 1
-    words = list(_tagged_words(text[last:end]))
-    while len(words) > 1 and len(words[-1][0]) >= 2 and words[-1][1].startswith(("v", "d")) \
-            and end - len(words[-1][0]) - last >= 2:  # 马斯克讨论最新: both words go
-        end -= len(words.pop()[0])
+    at = last
+    for word, flag in _tagged_words(text[last:end]):  # 克里斯滕森带领研: from the first such word on
+        if at - last >= 2 and len(word) >= 2 and flag.startswith(("v", "d", "p")):
+            return start, at
+        at += len(word)
     return start, end
 
 
@@ -509,8 +512,9 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         inside = [e for s, e in taken if span[0] <= s < span[1] and e <= span[1]]
         if inside:  # 淘宝C2M事业部总经理: the unit after a known name
             span = (max(inside), span[1])
-            if span[1] - span[0] < 2 or not _is_name(text[span[0]:span[1]]):
-                continue
+            if span[1] - span[0] < 2 or not _is_name(text[span[0]:span[1]]) \
+                    or _DEPARTMENT.fullmatch(text, span[0], span[1]):
+                continue  # 北京大学法学院教授: the department is the university's, no name of its own
         if not any(not (span[1] <= s or span[0] >= e) for s, e in taken):
             unit = re.search(r"(?:事业部|事业群|部门|业务部|业务)$", text[span[0]:span[1]])
             add(span[0], span[1], "BusinessUnit" if unit else "Company", 0.5)
