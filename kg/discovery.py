@@ -232,7 +232,7 @@ def _without_verb_tail(text: str, start: int, end: int) -> tuple[int, int]:
     last = max(text.rfind(dot, start, end) for dot in "·•・‧-－") + 1
     at = last
     for word, flag in _tagged_words(text[last:end]):  # 克里斯滕森带领研: from the first such word on
-        if at - last >= 2 and len(word) >= 2 and flag.startswith(("v", "d", "p")):
+        if at - last >= 2 and len(word) >= 2 and flag.startswith(("v", "d", "p", "m", "t")):
             return start, at
         at += len(word)
     return start, end

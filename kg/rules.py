@@ -71,7 +71,7 @@ _FIRST_TYPE_CHAR = 0xE000
 _SLOT = re.compile(r"\{([A-Z][A-Z0-9]*):([A-Za-z|]+)\}")
 #: A class with no slot name (``以{Quantity}入股``): one mention of it, not captured.
 _BARE_CLASS = re.compile(r"\{([A-Z][A-Za-z]*(?:\|[A-Z][A-Za-z]*)*)\}")
-_LEADING_SUBJECT = re.compile(r"^(\(\?:[^)]*\)\??)?\{S:")
+_LEADING_SUBJECT = re.compile(r"^(?:\(\?<![^()]*\))*(\(\?:[^)]*\)\??)?\{S:")
 #: A pattern's leading subject slot, its lookaheads and its clause gap: {S:Company|App}(?!版)<0,14>.
 _SUBJECT_AND_GAP = re.compile(
     r"^((?:\(\?<![^()]*\))*)\{S:([A-Za-z|]+)\}((?:\(\?![^()]*\))*)<\d+(?:,\d+)?(?:![A-Za-z_]+)?>")
@@ -84,7 +84,7 @@ _TOPIC_GAP = ("[^，,；;。：:“”\"被]{0,30}?"
               "(?:[，,；;](?![^，,；;。：:“”\"\ue000-\ue0ef]{0,4}[\ue000-\ue0ef])[^，,；;。：:“”\"]{0,30}?){0,3}"
               "[，,]"
               # the trigger's clause: no name and no personal pronoun (他指责了…禁止) before the trigger
-              "(?:(?![他她我你])[^，,；;。：:“”\"\ue000-\ue0ef]){0,12}?")
+              "(?:(?![他她它我你])[^，,；;。：:“”\"\ue000-\ue0ef]){0,12}?")
 
 
 def topic_chain(text: str, openers: Iterable[str] = ()) -> str | None:
