@@ -135,7 +135,8 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         markers = tuple(spec.get("skip_after", ()))
         clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
         named_right_before = bool(before) and text[before[-1].end - offset:m.start()] in ("", "这")  # 阿里和腾讯二者
-        if object_of_clause:
+        directed = _directed(text, m.start(), spec.get("object_between"))
+        if object_of_clause and not directed:  # 对其实施: the clause's own names act on it
             before = [x for x in before if x.start - offset < clause_start]
         elif spec.get("pair") and not named_right_before:
             # 腾讯也是二者的大股东: the pair is named before; the clause's own name is not in it
@@ -157,7 +158,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             topics = [x for x in before if previous_start <= x.start - offset < clause_start
                       and _opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]
-        if _directed(text, m.start(), spec.get("object_between")) and document:
+        if directed and document:
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
             directing = {id(x) for x in _subjects(document, ordered)}
             ordered, markers = [x for x in ordered if id(x) not in directing], ()
