@@ -63,7 +63,7 @@ _ORG_LEFT_STOP = _COMPANY_LEFT_STOP | set("据称向于被记者讯兼 \u3000")
 _TITLE_PREFIX = re.compile(r"(?:副|常务|执行|高级|资深|全球|首席|联席|轮值|大中华区|中国区|亚太区|新闻|战略|市场|技术|产品|运营|"
                            r"营销|设计|销售|公关|品牌|财务|投资|研发)+$")
 #: A run with these inside names its kind first (服务机构狄邦教育集团): the name starts after them.
-_KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资方|投资人|合作方|股东|对手|供应商|子公司)")
+_KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资方|投资人|合作方|股东|对手|供应商|子公司|公司)")
 #: Runs before a title that are no organisation's name (该公司CEO, 集团副总裁, 中国区总裁).
 _NOT_ORG = re.compile(r"^(?:公司|集团|企业|平台|品牌|团队|部门|事业部|项目|国家|国内|海外|总部|官方|现任|前任|首位|"
                       r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|^[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
