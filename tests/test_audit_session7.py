@@ -69,13 +69,19 @@ def test_fund_units_are_no_market_share(extractor):
 
 
 # ------------------------------------------------------------------ deals with little-known parties
-@pytest.mark.parametrize("text, target", [
-    ("7月，爱奇艺收购了手机游戏开发与运营商天象互娱，进军游戏领域。", "天象互娱"),
-    ("两年后，Facebook以190亿美元收购了即时通讯初创公司WhatsApp。", "WhatsApp"),
-    ("2014年，Facebook收购了Wit.ai——一家从事自然语言理解的公司。", "Wit.ai"),
+@pytest.mark.parametrize("text, fact", [
+    # an unknown target after its description
+    ("7月，爱奇艺收购了手机游戏开发与运营商天象互娱，进军游戏领域。", ("爱奇艺", "acquires", "天象互娱")),
+    ("两年后，Facebook以190亿美元收购了即时通讯初创公司WhatsApp。", ("Facebook", "acquires", "WhatsApp")),
+    ("2014年，Facebook收购了Wit.ai——一家从事自然语言理解的公司。", ("Facebook", "acquires", "Wit.ai")),
+    # a transliterated name ends before the words it ran into
+    ("不过，高通首席执行官史蒂夫-莫伦科夫依然认为这是一份高于预期的财报。", ("史蒂夫-莫伦科夫", "holds_position", "高通")),
+    ("特斯拉CEO埃隆·马斯克讨论最新的电动车功能。", ("埃隆·马斯克", "holds_position", "特斯拉")),
+    # a time word is no part of a company name
+    ("据报道，近日杭州丝绸集团与京东正式达成合作伙伴关系。", ("杭州丝绸集团", "cooperates_with", "京东")),
 ])
-def test_an_unknown_target_after_its_description(extractor, text, target):
-    assert any(p == "acquires" and o == target for _, p, o in triples(facts(extractor, text)))
+def test_a_name_is_cut_where_it_ends(extractor, text, fact):
+    assert fact in triples(facts(extractor, text))
 
 
 def test_time_is_no_name_after_a_deal_verb(extractor):
@@ -118,19 +124,6 @@ def test_an_acronym_is_no_first_word_of_a_name(extractor):
     metric = one(extractor, "自主研发的交易APP Tiger Trade上线33个月，平台累计交易额突破10000亿元。",
                  "reports_metric")
     assert metric.subject.label == "Tiger Trade"
-
-
-@pytest.mark.parametrize("text, person", [
-    ("不过，高通首席执行官史蒂夫-莫伦科夫依然认为这是一份高于预期的财报。", "史蒂夫-莫伦科夫"),
-    ("明星CEO埃隆·马斯克讨论最新的特斯拉电动车功能。", "埃隆·马斯克"),
-])
-def test_a_transliterated_name_ends_before_the_words_it_ran_into(extractor, text, person):
-    assert any(p == "holds_position" and s == person for s, p, _ in triples(facts(extractor, text)))
-
-
-def test_a_time_word_is_no_part_of_a_company_name(extractor):
-    found = triples(facts(extractor, "据报道，近日杭州丝绸集团与京东正式达成合作伙伴关系。"))
-    assert ("杭州丝绸集团", "cooperates_with", "京东") in found
 
 
 # ------------------------------------------------------------------ lists
