@@ -198,3 +198,9 @@ def test_a_date_that_starts_a_span_dates_no_fact(extractor):
     assert metric.date is None
     dated = one(extractor, "2015年，英特尔占市场份额的13.8%。", "reports_metric")
     assert dated.date == "2015"
+
+
+def test_stakes_held_respectively_go_to_their_holders(extractor):
+    text = "据招股书，软银旗下的愿景基金、优步和腾讯分别持有滴滴21.5%、12.8%和6.8%的股份。"
+    stakes = {f.subject.label: f.amount for f in facts(extractor, text) if f.predicate == "invests_in"}
+    assert stakes == {"愿景基金": 0.215, "优步": 0.128, "腾讯": 0.068}
