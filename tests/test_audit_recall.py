@@ -180,6 +180,9 @@ def test_every_rule_has_trigger_words(extractor):
     ("直播平台虎牙宣布接受腾讯独家融资约4.6亿美元。", "腾讯", "虎牙"),
     ("7月，爱回收完成了1.5亿美元新一轮融资，由老虎环球基金领投，京东跟投。", "京东", "爱回收"),
     ("7月，爱回收完成了1.5亿美元新一轮融资，由老虎环球基金领投，京东跟投。", "老虎环球基金", "爱回收"),
+    # the company someone is or becomes the major shareholder of, unknown to the gazetteer
+    ("2015年5月，携程宣布成为艺龙第一大股东。", "携程", "艺龙"),
+    ("此前，B站已经是猫耳FM的控股股东，占股45.73%。", "哔哩哔哩", "猫耳FM"),
 ])
 def test_ways_of_stating_an_investment(extractor, text, investor, target):
     assert (investor, "invests_in", target) in triples(extract(extractor, text))
@@ -293,6 +296,15 @@ THIRD_ROUND = [
     ("签约仪式当天，历峰集团主席Johann Rupert亲自到场。", ("Johann Rupert", "holds_position", "历峰集团")),
     ("2017年8月，WFP与阿里巴巴合作，开展了扶贫项目。", ("WFP", "cooperates_with", "阿里巴巴")),
     ("日前，华为消费者业务CEO余承东在微博上确认了升级计划。", ("余承东", "holds_position", "华为消费者业务")),
+    # session 7 (an audit of Sina facts and held-out articles): an unknown target after its description
+    ("7月，爱奇艺收购了手机游戏开发与运营商天象互娱，进军游戏领域。", ("爱奇艺", "acquires", "天象互娱")),
+    ("两年后，Facebook以190亿美元收购了即时通讯初创公司WhatsApp。", ("Facebook", "acquires", "WhatsApp")),
+    ("2014年，Facebook收购了Wit.ai——一家从事自然语言理解的公司。", ("Facebook", "acquires", "Wit.ai")),
+    # a transliterated name ends before the words it ran into
+    ("不过，高通首席执行官史蒂夫-莫伦科夫依然认为这是一份高于预期的财报。", ("史蒂夫-莫伦科夫", "holds_position", "高通")),
+    ("特斯拉CEO埃隆·马斯克讨论最新的电动车功能。", ("埃隆·马斯克", "holds_position", "特斯拉")),
+    # a time word is no part of a company name
+    ("据报道，近日杭州丝绸集团与京东正式达成合作伙伴关系。", ("杭州丝绸集团", "cooperates_with", "京东")),
 ]
 
 
