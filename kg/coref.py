@@ -46,13 +46,13 @@ class Reference:
     entities: tuple[Entity, ...]
 
 
-#: Punctuation that ends a clause (the actor of 对其… stands in the same clause).
-_CLAUSE_ENDS = "，,；;：:。！？!?\n"
+#: Punctuation that ends a clause (the actor of 对其… stands in the same clause); also used by kg.cues.
+CLAUSE_ENDS = "，,；;：:。！？!?\n"
 
 
 def _opens_clause(text: str, start: int) -> bool:
     """Does a name at ``start`` open its clause (at most four characters after the clause's start)?"""
-    return start <= 4 or any(ch in _CLAUSE_ENDS for ch in text[start - 5:start])
+    return start <= 4 or any(ch in CLAUSE_ENDS for ch in text[start - 5:start])
 
 
 #: Words that join two names (菜鸟与顺丰, 美团和京东上市后); also used by kg.nlp.
@@ -133,7 +133,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             continue  # 其它收入: "other income", no reference
         before = [x for x in here if x.end - offset <= m.start()]
         markers = tuple(spec.get("skip_after", ()))
-        clause_start = max(text.rfind(p, 0, m.start()) for p in _CLAUSE_ENDS) + 1
+        clause_start = max(text.rfind(p, 0, m.start()) for p in CLAUSE_ENDS) + 1
         named_right_before = bool(before) and text[before[-1].end - offset:m.start()] in ("", "这")  # 阿里和腾讯二者
         directed = _directed(text, m.start(), spec.get("object_between"))
         if object_of_clause and not directed:  # 对其实施: the clause's own names act on it
@@ -154,7 +154,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # 拼多多依靠微信起家，其营收…: a possessive opening a later clause that names nobody
             # before it is the topic of the clause before (the name opening it), not that clause's
             # last name; as a subject (其随后被微信封禁) it stays the nearest
-            previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in _CLAUSE_ENDS) + 1
+            previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in CLAUSE_ENDS) + 1
             topics = [x for x in before if previous_start <= x.start - offset < clause_start
                       and _opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]

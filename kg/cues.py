@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from kg.coref import CLAUSE_ENDS
 from kg.quantity import Quantity
 from kg.rules import Rule, RuleError
 from kg.timex import TimeExpr
@@ -122,7 +123,7 @@ class Cues:
 
 #: Where a modality cue may stand (modality.json's keys), relative to the trigger.
 _SCOPES = ("sentence", "near", "after", "clause", "trigger", "span", "all")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+_CLAUSE_END = re.compile("[" + re.escape(CLAUSE_ENDS) + "]")
 
 
 def _clause_opening(words: Sequence[str]) -> re.Pattern[str]:

@@ -76,8 +76,6 @@ _PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pod
 #: A Latin name right after a company-like run makes the run its description (美国时尚集团Michael Kors).
 _LATIN_NAME_AHEAD = re.compile(r"[A-Z][a-z]+|[A-Z]{3,}(?![a-z])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-#: The end of such a description: the Latin name after it is a company's (美国时尚集团Michael Kors).
-_DESCRIBED = re.compile(r"(?:集团|公司|品牌|电商|财团|厂商)$")
 #: An all-capitals acronym next to a connector: a name when it is coordinated with a known organisation.
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])")
 _JOINERS = "与和、及同跟"
@@ -123,6 +121,9 @@ class _Patterns:
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
     left_cut: frozenset[str]  # 特邀, 出席 …: an organisation named before a title starts after these
     left_cut_longest_first: tuple[str, ...]  # the same words, longest first (近日杭州丝绸集团 → 杭州丝绸集团)
+    deal_target: re.Pattern[str]  # 收购了即时通讯初创公司WhatsApp: the target after its description
+    described: re.Pattern[str]  # 美国时尚集团|: a description ends here, so a Latin name after it is a company's
+    department: re.Pattern[str]  # 法学院: a school or department, no organisation of its own
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -182,6 +183,9 @@ def _patterns(base: str | None) -> _Patterns:
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
         left_cut=frozenset(words.get("org_left_cut", ())),
         left_cut_longest_first=tuple(sorted(words.get("org_left_cut", ()), key=len, reverse=True)),
+        deal_target=re.compile(_DEAL_TARGET.format(kinds=_alternation(words.get("description_heads", ())))),
+        described=re.compile(rf"(?:{_alternation(words.get('description_heads', ()))})$"),
+        department=re.compile(rf"[\u4e00-\u9fff]{{0,8}}(?:{_alternation(words.get('department_heads', ()))})"),
         not_product=re.compile(rf"(?:{_alternation(words.get('not_product_heads', ()))})$|^(?:{_NOT_NAME_START})"),
     )
 
@@ -208,8 +212,6 @@ def _unknown_name(word: str) -> bool:
     return jieba.dt.FREQ.get(word, 0) == 0
 
 
-#: A school or department of a named organisation (法学院, 经济管理学院, 计算机系).
-_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{0,8}(?:学院|系|研究所|研究院|实验室)")
 #: A number and a measure word is no name (两大产品, 四家平台).
 _COUNTED = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]?")
 
@@ -300,11 +302,12 @@ def _org_before(text: str, end: int, pats: _Patterns, limit: int = 10,
 
 
 #: The target of a deal named right after its verb, up to the end of the clause or a function word.
-#: A description of the target between the verb and its name: 收购了手机游戏开发与运营商天象互娱.
-_TARGET_KIND = r"(?:[\u4e00-\u9fff]{0,10}?(?:公司|运营商|开发商|服务商|供应商|制造商|厂商|平台|品牌|网站))?"
-_DEAL_TARGET = re.compile(r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?" + _TARGET_KIND +
-                          r"(?P<name>[\u4e00-\u9fff]{2,6}?|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[a-z]{2,3})?)"
-                          r"(?=(?:股权|股份|股票)?(?:[，。；、,;（(—]|并|后|时(?=[，,的])|的股|以|和|与|及|$))")
+#: The target of a deal named right after its verb (after a description of it, whose heads are
+#: ``words/description_heads.txt``: 收购了手机游戏开发与运营商天象互娱), up to the end of the clause
+#: or a function word; ``{kinds}`` is filled in from the word list.
+_DEAL_TARGET = (r"(?:收购|并购|全资收购|入股|参股|投资了|领投|注资)(?:了)?(?:[\u4e00-\u9fff]{{0,10}}?(?:{kinds}))?"
+                r"(?P<name>[\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[a-z]{{2,3}})?)"
+                r"(?=(?:股权|股份|股票)?(?:[，。；、,;（(—]|并|后|时(?=[，,的])|的股|以|和|与|及|$))")
 #: The company whose (major) shareholder someone is or becomes: 携程成为艺龙第一大股东.
 _HELD_COMPANY = re.compile(r"(?:是|成为|为)(?:了)?(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?:的)?"
                            r"(?:第一大|第二大|最大|控股|主要|大)股东")
@@ -460,7 +463,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             continue  # 华为Mate, 百度DuerOS: a model or product line of the brand before it
         first = m.group().split()[0]
         after_title = bool(pats.title_end.search(text, max(0, m.start() - 8), m.start()))
-        kind = "Company" if _DESCRIBED.search(text, max(0, m.start() - 2), m.start()) \
+        kind = "Company" if pats.described.search(text, max(0, m.start() - 2), m.start()) \
             else "Person" if " " in m.group() and (first in given or after_title) \
             else "Product" if _PRODUCT_LIKE.search(m.group()) else "Company"
         add(m.start(), m.end(), kind, 0.4)
@@ -469,11 +472,11 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         a, b = m.span()
         joined = (text[b:b + 1] in _JOINERS and any(s == b + 1 for s, _ in orgs)) or \
                  (a > 0 and text[a - 1] in _JOINERS and any(e == a - 1 for _, e in orgs))
-        described = bool(_DESCRIBED.search(text, max(0, a - 2), a))  # 法国时尚集团SMCP
+        described = bool(pats.described.search(text, max(0, a - 2), a))  # 法国时尚集团SMCP
         if (joined or described) and m.group() not in _NOT_ACRONYM:
             add(a, b, "Company", 0.4)
     held = (m for m in _HELD_COMPANY.finditer(text) if not _HOLDER_WORDS.search(m.group("name")))
-    for m in (*_DEAL_TARGET.finditer(text), *held):
+    for m in (*pats.deal_target.finditer(text), *held):
         if _is_name(m.group("name")):
             add(m.start("name"), m.end("name"), "Company", 0.4)
     regulators = [k.end for k in [*known, *found] if k.entity.type == "Regulator"]
@@ -513,7 +516,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if inside:  # 淘宝C2M事业部总经理: the unit after a known name
             span = (max(inside), span[1])
             if span[1] - span[0] < 2 or not _is_name(text[span[0]:span[1]]) \
-                    or _DEPARTMENT.fullmatch(text, span[0], span[1]):
+                    or pats.department.fullmatch(text, span[0], span[1]):
                 continue  # 北京大学法学院教授: the department is the university's, no name of its own
         if not any(not (span[1] <= s or span[0] >= e) for s, e in taken):
             unit = re.search(r"(?:事业部|事业群|部门|业务部|业务)$", text[span[0]:span[1]])
