@@ -84,12 +84,10 @@ def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:
 
 def _object_of_clause(text: str, start: int, end: int, between: Mapping[str, Sequence[str]] | None) -> bool:
     """True when the word at ``text[start:end]`` stands between an ``after`` word and a
-    ``before`` word of ``between`` (对其实施: the object of its clause), or right after an
-    ``after_verb`` word (责令其停止)."""
+    ``before`` word of ``between`` (对其实施: the object of its clause); right after an
+    ``after_verb`` word (责令其停止) see :func:`_directed`."""
     if not between:
         return False
-    if _directed(text, start, between):  # 责令其停止: whatever follows
-        return True
     return (text[:start].endswith(tuple(between.get("after", ())))
             and text[end:].startswith(tuple(between.get("before", ()))))
 
@@ -125,7 +123,8 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
         spec = words[m.group()]
-        object_of_clause = _object_of_clause(text, m.start(), m.end(), spec.get("object_between"))
+        directed = _directed(text, m.start(), spec.get("object_between"))  # 责令其停止: whatever follows
+        object_of_clause = directed or _object_of_clause(text, m.start(), m.end(), spec.get("object_between"))
         if m.group() == "其" and not object_of_clause and (
                 text[m.end():m.end() + 1] in _QI_AFTER or text[m.start() - 1:m.start()] in _QI_BEFORE):
             continue  # 其实 ("in fact"), 尤其 …; but 对其实施 is 其 + 实施
@@ -135,7 +134,6 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         markers = tuple(spec.get("skip_after", ()))
         clause_start = max(text.rfind(p, 0, m.start()) for p in CLAUSE_ENDS) + 1
         named_right_before = bool(before) and text[before[-1].end - offset:m.start()] in ("", "这")  # 阿里和腾讯二者
-        directed = _directed(text, m.start(), spec.get("object_between"))
         if object_of_clause and not directed:  # 对其实施: the clause's own names act on it
             before = [x for x in before if x.start - offset < clause_start]
         elif spec.get("pair") and not named_right_before:
