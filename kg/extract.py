@@ -63,6 +63,9 @@ class Extractor:
         self.partner_verbs = tuple(lists.get("partner_verbs", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
+        # Which sentences are read for names is fixed by the full rule set (a copy given fewer
+        # rules, as the rule-example tests make, still sees the names of the same sentences).
+        self._tag_index = self.index
         recent_rules = [r.trigger_set for r in self.rules
                         if any(str(v).startswith(("@recent", "@earlier")) for v in r.bind.values())]
         self.needs_context = _words_regex(recent_rules + [frozenset(coref_words(ontology_dir))])
@@ -118,7 +121,7 @@ class Extractor:
             return self.tagger.mentions(text)
         wanted: set[int] = set()
         for i, sentence in enumerate(sentences):
-            if self.any_trigger.search(sentence.text):
+            if self.any_trigger.search(sentence.text) and self._may_fire(sentence.text):
                 wanted.add(i)
                 if self.needs_context is None or self.needs_context.search(sentence.text):
                     wanted.update((i - 1, i - 2))
@@ -128,6 +131,11 @@ class Extractor:
             mentions.extend(dataclasses.replace(m, start=m.start + start, end=m.end + start)
                             for m in self.tagger.mentions(text[start:end]))
         return mentions
+
+    def _may_fire(self, text: str) -> bool:
+        """Could a rule match the sentence: its trigger word and every other piece a pattern
+        needs (:mod:`kg.pattern_literals`) are in it?"""
+        return any(rule.may_match(text) for rule in self._tag_index.candidates(text))
 
     def _continues(self, text: str) -> bool:
         """Does the sentence go on with the time of the one before (随后, 当时, 很快 …)?"""
@@ -152,6 +160,8 @@ class Extractor:
         fallbacks: list[EventFact] = []
         with_own_subject: set[tuple] = set()  # (predicate, object) of facts whose subject the sentence names
         for rule in self.index.candidates(sentence.text):
+            if not rule.may_match(sentence.text):
+                continue
             recalled = str(rule.bind.get("S", "")).startswith(("@recent", "@earlier"))
             for match in nearest_matches(rule.patterns, ctx.masked.text, functools.partial(distinct, ctx.masked)):
                 for fact in self._facts_from_match(doc, ctx, rule, match):

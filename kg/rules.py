@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.models import PREDICATES
+from kg.pattern_literals import Requirement, may_match, requirements
 from kg.wordlists import ontology_dir, word_lists
 
 #: Placeholders for things that are not gazetteer classes.
@@ -181,6 +182,15 @@ class Rule:
     #: The trigger words of every pattern, when they can be read off the patterns: a sentence
     #: without any of them cannot match, so the rule is skipped there (None: always try).
     trigger_set: frozenset[str] | None = None
+    #: Per pattern, what a match must contain besides names (see :mod:`kg.pattern_literals`).
+    needs: tuple[tuple[Requirement, ...], ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs", tuple(requirements(p) for p in self.patterns))
+
+    def may_match(self, text: str) -> bool:
+        """False when no pattern can match ``text`` (it lacks a piece every match needs)."""
+        return may_match(self.needs, text)
 
     @property
     def triggers(self) -> re.Pattern[str] | None:
