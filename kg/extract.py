@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from kg.abbreviations import defines_short_name, with_abbreviations
 from kg.coref import coref_words, resolve_references
 from kg.cues import Cues, pick_amount, pick_date
 from kg.lexicon import Gazetteer
@@ -88,7 +89,7 @@ class Extractor:
     def iter_facts(self, doc: Document) -> Iterator[EventFact]:
         sentences = split_sentences(doc.text, doc.paragraphs, doc.captions)
         self.last_sentence_count = len(sentences)
-        mentions = tuple(self._tag(doc.text, sentences))  # in text order
+        mentions = tuple(with_abbreviations(doc.text, self._tag(doc.text, sentences)))  # in text order
         dates = DateContext(doc.date)
         previous: list[Mention] = []
         recent: list[list[Mention]] = []
@@ -121,6 +122,8 @@ class Extractor:
             return self.tagger.mentions(text)
         wanted: set[int] = set()
         for i, sentence in enumerate(sentences):
+            if defines_short_name(sentence.text):  # （以下简称“X”）: the full name is needed
+                wanted.add(i)
             if self.any_trigger.search(sentence.text) and self._may_fire(sentence.text):
                 wanted.add(i)
                 if self.needs_context is None or self.needs_context.search(sentence.text):
