@@ -159,11 +159,18 @@ def pick_date(times: Sequence[TimeExpr], trigger_start: int, text: str = "") -> 
     return valued[0].value if valued else None
 
 
-def pick_amount(quantities: Sequence[Quantity], trigger_start: int, spec: str) -> Quantity | None:
+def pick_amount(quantities: Sequence[Quantity], trigger_start: int, spec: str,
+                within: tuple[int, int] | None = None) -> Quantity | None:
     """``spec`` is ``money``, ``ratio``, ``count`` or ``any``, optionally ``_last``: the first (or last)
-    amount of that kind after the trigger, else of the whole sentence."""
+    amount of that kind after the trigger, else of the whole sentence.  A ``_last`` amount is
+    first looked for ``within`` (from the match's start to the end of the trigger's clause):
+    对滴滴处80.26亿元罚款，对程维各处100万元罚款 fines 滴滴 the first amount, not the last."""
     kind, _, which = spec.partition("_")
     wanted = [q for q in quantities if kind in ("any", q.kind)]
+    if which == "last" and within is not None:
+        inside = [q for q in wanted if within[0] <= q.start and q.end <= within[1]]
+        if inside:
+            return inside[-1]
     after = [q for q in wanted if q.start >= trigger_start] or wanted
     if not after:
         return None

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from kg.abbreviations import defines_short_name, with_abbreviations
-from kg.coref import coref_words, resolve_references
+from kg.coref import CLAUSE_ENDS, coref_words, resolve_references
 from kg.cues import Cues, pick_amount, pick_date
 from kg.lexicon import Gazetteer
 from kg.masking import (COORDINATORS, SentenceContext, coordinated, distinct, mask_sentence, nearest_matches,
@@ -332,7 +332,8 @@ class Extractor:
         if rule.amount == "slot":
             quantity = _quantity(ctx, match, q_slot)
         else:
-            quantity = pick_amount(ctx.quantities, trigger_start, rule.amount) if rule.amount else None
+            quantity = pick_amount(ctx.quantities, trigger_start, rule.amount,
+                                   within=_match_clause(ctx, match, trigger)) if rule.amount else None
         return EventFact(
             predicate=rule.predicate, subject=subject, object=obj, doc_id=doc.id,
             sentence=sentence.text, span=(sentence.start, sentence.end), rule=rule.id,
@@ -357,6 +358,29 @@ class Extractor:
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _match_clause(ctx: SentenceContext, match: re.Match[str], trigger: tuple[int, int]) -> tuple[int, int]:
+    """Sentence offsets from the start of ``match`` to the end of the trigger's clause and of the
+    clauses after it that name nobody (处以…罚款，计182.28亿元), not into the next clause about
+    someone (…罚款，对程维各处100万元罚款)."""
+    back, masked = ctx.masked_to_text, ctx.masked
+    if not back:
+        return 0, len(ctx.sentence.text)
+    text = masked.text
+    end = len(text)
+    at = max(match.end(), trigger[1])
+    while at < len(text):
+        stop = next((i for i in range(at, len(text)) if text[i] in CLAUSE_ENDS), len(text))
+        if stop >= len(text):
+            break
+        following = next((i for i in range(stop + 1, len(text)) if text[i] in CLAUSE_ENDS), len(text))
+        if any(i in masked.slots for i in range(stop + 1, following)):
+            end = stop
+            break
+        at = following
+    start = back[min(match.start(), len(back) - 1)]
+    return start, (back[end - 1] + 1 if end < len(text) else len(ctx.sentence.text))
 
 
 def _fact_key(fact: EventFact) -> tuple:
