@@ -98,6 +98,22 @@ def _directed(text: str, start: int, between: Mapping[str, Sequence[str]] | None
     return bool(between) and text[:start].endswith(tuple(between.get("after_verb", ())))
 
 
+#: Between an owner and what it owns: 字节跳动旗下的社交App多闪.
+#: (旗下拥有QQ音乐: a verb, and the clause is about the owner.)
+_OWNED_BETWEEN = re.compile(r"旗下(?:的[^，。；,;：:]{0,8}?)?[“\"「]?")
+
+
+def _owned_head(text: str, topic: Mention, names: Sequence[Mention], offset: int = 0) -> Mention:
+    """The name a clause that opens with ``topic`` is about: what it owns when the clause says
+    so right away (字节跳动旗下的社交App多闪刚刚发布 is about 多闪), else ``topic`` itself."""
+    if not text:
+        return topic
+    for name in names:
+        if name.start >= topic.end and _OWNED_BETWEEN.fullmatch(text, topic.end - offset, name.start - offset):
+            return name
+    return topic
+
+
 @lru_cache(maxsize=4)
 def _word_pattern(base: str | None) -> tuple[re.Pattern[str], dict]:
     words: dict = table("coref", base)
@@ -144,7 +160,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         if spec.get("prefer_subject") and not before and _opens_clause(text, m.start()):
             # 目前其虽然是…: opening a sentence that names nobody before it, 其 is the topic
             # of the sentence before, its first name, not its nearest one
-            topics = sorted(last_sentence, key=lambda x: x.start)[:1]
+            topics = [_owned_head(document, x, last_sentence) for x in sorted(last_sentence, key=lambda x: x.start)[:1]]
             ordered = topics + [x for x in ordered if x not in topics]
         elif spec.get("prefer_subject") and not object_of_clause and _opens_clause(text, m.start()) \
                 and not _AS_SUBJECT.match(text, m.end()) \
@@ -153,8 +169,8 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # before it is the topic of the clause before (the name opening it), not that clause's
             # last name; as a subject (其随后被微信封禁) it stays the nearest
             previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in CLAUSE_ENDS) + 1
-            topics = [x for x in before if previous_start <= x.start - offset < clause_start
-                      and _opens_clause(text, x.start - offset)][:1]
+            topics = [_owned_head(text, x, before, offset) for x in before
+                      if previous_start <= x.start - offset < clause_start and _opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]
         if directed and document:
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
