@@ -214,6 +214,9 @@ def _unknown_name(word: str) -> bool:
 
 #: A number and a measure word is no name (两大产品, 四家平台).
 _COUNTED = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]?")
+#: A run that opens with a number and a measure word counts things (六大业务集团), not a
+#: name; a name may open with a number (三一重工, 五粮液集团).
+_COUNTING = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]")
 
 
 #: Surnames that are also adverbs or prepositions (曾 "once"): before a verb they name nobody.
@@ -437,7 +440,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if _LATIN_NAME_AHEAD.match(text, m.end()) and not _NOT_ACRONYM.intersection(_LATIN_WORD.findall(text, m.end(), m.end() + 8)[:1]):
             continue  # 法国时尚集团SMCP: a description of the Latin name after it
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
-                and not pats.generic.fullmatch(body) and not _function_words(body):
+                and not pats.generic.fullmatch(body) and not _function_words(body) and not _COUNTING.match(body):
             add(start, m.end(), "Company", 0.6)
     for m in pats.short_company.finditer(text):
         span = _org_before(text, m.start(), pats, limit=10, title=False)

@@ -236,6 +236,21 @@ def owned_member(masked: Masked, index: int) -> int | None:
     return None
 
 
+#: After a name, words that make it the owner of what follows (旗下的抖音, 快手自有的快手支付):
+#: such a name starts a phrase of its own, it is no member of a list.
+_OWNER_WORDS = ("旗下", "自有的", "自家的")
+#: An owner's own product right after it (快手自有的快手支付): the product stays in the list.
+_SELF_OWNED = re.compile(r"(?:自有的|自家的)[^\ue000-\ue0ff，。；、]{0,4}?(?=[\ue000-\ue0ef])")
+
+
+@lru_cache(maxsize=8)
+def _clause_opener(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex of the words that open a new clause after a list; ``{Any}`` in a word stands
+    for any name (将{Any}: 将 before a name is 把, 将 before a verb is "will")."""
+    return re.compile("|".join(re.escape(w).replace(re.escape("{Any}"), "[\ue000-\ue0ef]")
+                               for w in sorted(words, key=len, reverse=True)))
+
+
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
                  connectors: Sequence[str] = COORDINATORS,
                  same_kind: Callable[[str, str], bool] | None = None,
@@ -266,17 +281,23 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     chain = [index]
     here = index
     partner_at = None  # where the last 与/跟/同 joined a name
-    while (m := right.match(text, here + 1)) and joins(m.end()) and not text.startswith("旗下", m.end() + 1):
+    while (m := right.match(text, here + 1)) and joins(m.end()):
         here = m.end()
+        if text.startswith(_OWNER_WORDS, here + 1):  # 微信支付和快手自有的快手支付: the owned one
+            owned = _SELF_OWNED.match(text, here + 1)
+            if not owned or not joins(owned.end()):
+                here = chain[-1]
+                break
+            here = owned.end()
         if _PARTNER_JOIN.search(m.group()):
             partner_at = len(chain)
         chain.append(here)
-    if here != index and clause_verbs and text.startswith(tuple(clause_verbs), here + 1):
+    if here != index and clause_verbs and _clause_opener(tuple(clause_verbs)).match(text, here + 1):
         chain = [index]
     elif partner_at is not None and partner_verbs and _partner_verb_follows(text, here + 1, tuple(partner_verbs)):
         chain = chain[:partner_at]
     here = index
-    while here > 0 and not text.startswith("旗下", index + 1) and (m := left.search(text, 0, here)) \
+    while here > 0 and not text.startswith(_OWNER_WORDS, index + 1) and (m := left.search(text, 0, here)) \
             and joins(m.start() - 1):
         here = m.start() - 1
         chain.append(here)
