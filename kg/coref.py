@@ -175,7 +175,10 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         if directed and document:
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
             directing = {id(x) for x in _subjects(document, ordered)}
-            ordered, markers = [x for x in ordered if id(x) not in directing], ()
+            kept = [x for x in ordered if id(x) not in directing]
+            if not kept:  # 拼多多上市时，腾讯持有其股份: every name before opens a clause; 其 is not its own clause's
+                kept = [x for x in ordered if x.start - offset < clause_start]
+            ordered, markers = kept, ()
         candidates = [x.entity for x in ordered
                       if not (markers and x in before and text[:x.start - offset].endswith(markers))]
         wanted = spec.get("types", ["Actor"])

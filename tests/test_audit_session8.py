@@ -97,3 +97,21 @@ def test_a_name_that_owns_the_next_is_no_list_member(extractor):
     found = triples(facts(extractor, "美团小程序的支付环节将支持微信支付和快手自有的快手支付。"))
     assert {("美团", "supports_payment", "微信支付"), ("美团", "supports_payment", "快手支付")} <= found
     assert ("美团", "supports_payment", "快手") not in found
+
+
+# ------------------------------------------------------------------ 其 after 持有/收购
+@pytest.mark.parametrize("text, holder, held", [
+    ("拼多多上市时，腾讯持有其约14.7%的股份。", "腾讯", "拼多多"),
+    ("京东成立十年后，腾讯收购其15%股权。", "腾讯", "京东"),
+])
+def test_qi_after_holding_a_stake_is_not_the_holder(extractor, text, holder, held):
+    found = triples(facts(extractor, text))
+    assert (holder, "invests_in", held) in found
+    assert not any(s == o for s, p, o in found)
+
+
+# ------------------------------------------------------------------ mini programs on a named platform
+def test_a_mini_program_launched_on_a_named_platform_is_not_on_wechat(extractor):
+    found = triples(facts(extractor, "饿了么外卖小程序上线抖音。"))
+    assert ("饿了么外卖", "launches_on", "抖音") in found
+    assert not any(o == "微信" for _, _, o in found)
