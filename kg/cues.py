@@ -8,7 +8,7 @@ only knows where each kind of cue counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from kg.coref import CLAUSE_ENDS
@@ -43,6 +43,14 @@ class Cues:
         self.status_cues = table("status", base)
         self.metric_kinds = table("metric_kinds", base)
         self.metric_names = word_map("metric", base)
+        words = "|".join(sorted(map(re.escape, self.metric_names), key=len, reverse=True))
+        # 2020年中国境内销售额, 2019财年营收, 2023年度净利润: a year that names a figure's period
+        self._period = re.compile(rf"(?:年度|财年|度)?(?:的)?[^，。；、,;\s\d]{{0,6}}?(?:{words})") if words else None
+
+    def period_of_figure(self, text: str, end: int) -> bool:
+        """Does the date ending at ``end`` name the period of a figure that follows it (其2020年
+        中国境内销售额)?  Such a date dates the figure, not the fact the sentence states."""
+        return bool(self._period and self._period.match(text, end))
 
     def modality(self, text: str, match: re.Match[str], trigger: tuple[int, int], rule: Rule) -> str:
         """hypothetical > negated > planned > reported > asserted, each cue in its scope."""
@@ -149,10 +157,13 @@ def _cue_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def pick_date(times: Sequence[TimeExpr], trigger_start: int, text: str = "") -> str | None:
+def pick_date(times: Sequence[TimeExpr], trigger_start: int, text: str = "",
+              period_of_figure: Callable[[str, int], bool] | None = None) -> str | None:
     """The date nearest before the trigger in the sentence, else the first one after it; a date
-    that starts a span (``text``: 自1992年以来, 创下2017年7月以来新低) dates no fact."""
-    valued = [t for t in times if t.value and not text[t.end:t.end + 4].lstrip().startswith("以来")]
+    that starts a span (``text``: 自1992年以来, 创下2017年7月以来新低) dates no fact, nor does
+    one that ``period_of_figure`` says is the period of a figure (处以其2020年中国境内销售额3%的罚款)."""
+    valued = [t for t in times if t.value and not text[t.end:t.end + 4].lstrip().startswith("以来")
+              and not (period_of_figure and period_of_figure(text, t.end))]
     before = [t for t in valued if t.start <= trigger_start]
     if before:
         return before[-1].value
@@ -162,11 +173,15 @@ def pick_date(times: Sequence[TimeExpr], trigger_start: int, text: str = "") -> 
 def pick_amount(quantities: Sequence[Quantity], trigger_start: int, spec: str,
                 within: tuple[int, int] | None = None) -> Quantity | None:
     """``spec`` is ``money``, ``ratio``, ``count`` or ``any``, optionally ``_last``: the first (or last)
-    amount of that kind after the trigger, else of the whole sentence.  A ``_last`` amount is
+    amount of that kind after the trigger, else of the whole sentence; ``_clause``: the first one
+    ``within`` only (以约40亿美元收购了沐瞳科技, 收购Pico，交易金额约90亿元), else none.  A ``_last`` amount is
     first looked for ``within`` (from the match's start to the end of the trigger's clause):
     对滴滴处80.26亿元罚款，对程维各处100万元罚款 fines 滴滴 the first amount, not the last."""
     kind, _, which = spec.partition("_")
     wanted = [q for q in quantities if kind in ("any", q.kind)]
+    if which == "clause":  # only inside the window: a deal's price, never a figure of another clause
+        inside = [q for q in wanted if within is None or (within[0] <= q.start and q.end <= within[1])]
+        return inside[0] if inside else None
     if which == "last" and within is not None:
         inside = [q for q in wanted if within[0] <= q.start and q.end <= within[1]]
         if inside:

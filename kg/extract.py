@@ -338,7 +338,9 @@ class Extractor:
             predicate=rule.predicate, subject=subject, object=obj, doc_id=doc.id,
             sentence=sentence.text, span=(sentence.start, sentence.end), rule=rule.id,
             confidence=round(confidence, 3), modality=modality,
-            date=pick_date(ctx.times, trigger_start, sentence.text) if rule.date else None,
+            date=pick_date(ctx.times, trigger_start, sentence.text,
+                           None if rule.predicate == "reports_metric" else self.cues.period_of_figure)
+            if rule.date else None,
             amount=quantity.value if quantity else None, unit=quantity.unit if quantity else None,
             status=self.cues.status(ctx.masked.text, rule), role=role, metric=self._metric(match, ctx, rule),
             means=rule.means or self.cues.means(ctx.masked.text, rule, trigger), doc_date=doc.date,

@@ -27,7 +27,7 @@ a third element names the group holding the ``role``, a fourth the amount
 slot of that fact, for 分别为65.3%、60%), ``mutual`` (also emit
 the reverse), ``expand`` (follow coordinated lists 盒马、菜鸟和饿了么, default
 true), ``status``, ``means``, ``modality`` (fixed), ``metric`` (group name),
-``amount`` (``money``/``ratio``/``count``/``slot``), ``date`` (default true),
+``amount`` (``money``/``ratio``/``count``/``slot``, ``_last``/``_clause``: see :func:`kg.cues.pick_amount`), ``date`` (default true),
 ``confidence``, ``bind`` (a slot absent from the pattern bound to a fixed
 entity label, e.g. ``{"O": "微信"}`` for 入驻小程序, or to ``@recent:Class``, the
 latest mention of that class in this or the two sentences before: the

@@ -115,3 +115,22 @@ def test_a_mini_program_launched_on_a_named_platform_is_not_on_wechat(extractor)
     found = triples(facts(extractor, "饿了么外卖小程序上线抖音。"))
     assert ("饿了么外卖", "launches_on", "抖音") in found
     assert not any(o == "微信" for _, _, o in found)
+
+
+# ------------------------------------------------------------------ deal prices and the period of a figure
+@pytest.mark.parametrize("text, target, amount, unit", [
+    ("字节跳动以约40亿美元收购了上海移动游戏开发商沐瞳科技。", "沐瞳科技", 4e9, "USD"),
+    ("字节跳动已完成对VR创业公司Pico的收购，交易金额约90亿元。", "Pico", 9e9, "CNY"),
+    ("2019年4月，转转宣布收购找靓机，找靓机估值30亿元。", "找靓机", None, None),  # the target's own figure
+])
+def test_a_deal_price_stands_in_the_deal_clause(extractor, text, target, amount, unit):
+    deal = [f for f in facts(extractor, text) if f.predicate == "acquires" and f.object.label == target]
+    assert [(f.amount, f.unit) for f in deal] == [(amount, unit)]
+
+
+def test_the_year_of_a_turnover_dates_no_order(extractor):
+    text = ("10月8日，市场监管总局公布了处罚决定。市场监管总局责令美团停止违法行为，"
+            "并处以其2020年中国境内销售额1147.48亿元3%的罚款，计34.42亿元。")
+    found = facts(extractor, text)
+    assert [f.date for f in found if f.predicate == "orders"] != ["2020"]
+    assert [f.date for f in found if f.predicate == "reports_metric"] == ["2020"]  # the figure keeps its year
