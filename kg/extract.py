@@ -62,6 +62,7 @@ class Extractor:
         self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者")) \
             + tuple(lists.get("clause_prepositions", ()))
         self.partner_verbs = tuple(lists.get("partner_verbs", ()))
+        self.price_words = tuple(lists.get("price_words", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
         # Which sentences are read for names is fixed by the full rule set (a copy given fewer
@@ -333,7 +334,9 @@ class Extractor:
             quantity = _quantity(ctx, match, q_slot)
         else:
             quantity = pick_amount(ctx.quantities, trigger_start, rule.amount,
-                                   within=_match_clause(ctx, match, trigger)) if rule.amount else None
+                                   within=_match_clause(ctx, match, trigger, self.price_words
+                                                        if rule.amount.endswith("_clause") else None)) \
+                if rule.amount else None
         return EventFact(
             predicate=rule.predicate, subject=subject, object=obj, doc_id=doc.id,
             sentence=sentence.text, span=(sentence.start, sentence.end), rule=rule.id,
@@ -362,10 +365,12 @@ def _start(mention: Mention) -> int:
     return mention.start
 
 
-def _match_clause(ctx: SentenceContext, match: re.Match[str], trigger: tuple[int, int]) -> tuple[int, int]:
+def _match_clause(ctx: SentenceContext, match: re.Match[str], trigger: tuple[int, int],
+                  price_words: tuple[str, ...] | None = None) -> tuple[int, int]:
     """Sentence offsets from the start of ``match`` to the end of the trigger's clause and of the
     clauses after it that name nobody (处以…罚款，计182.28亿元), not into the next clause about
-    someone (…罚款，对程维各处100万元罚款)."""
+    someone (…罚款，对程维各处100万元罚款).  With ``price_words`` a clause after it counts only
+    when it opens with one of them (收购Pico，交易金额约90亿元; not …，被处以50万元罚款)."""
     back, masked = ctx.masked_to_text, ctx.masked
     if not back:
         return 0, len(ctx.sentence.text)
@@ -377,12 +382,13 @@ def _match_clause(ctx: SentenceContext, match: re.Match[str], trigger: tuple[int
         if stop >= len(text):
             break
         following = next((i for i in range(stop + 1, len(text)) if text[i] in CLAUSE_ENDS), len(text))
-        if any(i in masked.slots for i in range(stop + 1, following)):
+        if any(i in masked.slots for i in range(stop + 1, following)) or (
+                price_words is not None and not text.startswith(price_words, stop + 1)):
             end = stop
             break
         at = following
     start = back[min(match.start(), len(back) - 1)]
-    return start, (back[end - 1] + 1 if end < len(text) else len(ctx.sentence.text))
+    return start, (back[end] if end < len(back) else len(ctx.sentence.text))  # at the clause's punctuation
 
 
 def _fact_key(fact: EventFact) -> tuple:

@@ -122,6 +122,7 @@ def test_a_mini_program_launched_on_a_named_platform_is_not_on_wechat(extractor)
     ("字节跳动以约40亿美元收购了上海移动游戏开发商沐瞳科技。", "沐瞳科技", 4e9, "USD"),
     ("字节跳动已完成对VR创业公司Pico的收购，交易金额约90亿元。", "Pico", 9e9, "CNY"),
     ("2019年4月，转转宣布收购找靓机，找靓机估值30亿元。", "找靓机", None, None),  # the target's own figure
+    ("滴滴因2016年收购优步中国时未依法申报，被处以50万元罚款。", "优步中国", None, None),  # a fine, no price
 ])
 def test_a_deal_price_stands_in_the_deal_clause(extractor, text, target, amount, unit):
     deal = [f for f in facts(extractor, text) if f.predicate == "acquires" and f.object.label == target]
