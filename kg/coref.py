@@ -152,6 +152,12 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
         named_right_before = bool(before) and text[before[-1].end - offset:m.start()] in ("", "这")  # 阿里和腾讯二者
         if object_of_clause and not directed:  # 对其实施: the clause's own names act on it
             before = [x for x in before if x.start - offset < clause_start]
+            head = text[:m.start()]
+            if head.endswith(tuple(spec["object_between"].get("topic_after", ()))) \
+                    and not head.endswith(tuple(spec["object_between"].get("topic_after_except", ()))):
+                # 丰巢是由顺丰、申通…成立的，顺丰为其第一大股东: the sentence's topic, not the last name
+                opening = [x for x in before if _opens_clause(text, x.start - offset)][:1]
+                before = [x for x in before if x not in opening] + opening
         elif spec.get("pair") and not named_right_before:
             # 腾讯也是二者的大股东: the pair is named before; the clause's own name is not in it
             # (but 阿里和腾讯二者 names it right before the word)

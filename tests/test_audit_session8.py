@@ -135,3 +135,24 @@ def test_the_year_of_a_turnover_dates_no_order(extractor):
     found = facts(extractor, text)
     assert [f.date for f in found if f.predicate == "orders"] != ["2020"]
     assert [f.date for f in found if f.predicate == "reports_metric"] == ["2020"]  # the figure keeps its year
+
+
+# ------------------------------------------------------------------ owners and investors of a fifth held-out set
+@pytest.mark.parametrize("text, expected", [
+    ("2018年4月，阿里巴巴联合蚂蚁金服以95亿美元全资收购饿了么。",
+     {("阿里巴巴", "acquires", "饿了么"), ("蚂蚁集团", "acquires", "饿了么")}),
+    ("达达集团于2020年上市，京东为其第一大股东。", {("京东", "invests_in", "达达集团")}),
+    ("字节跳动同月还投资了芯片设计企业希姆计算。", {("字节跳动", "invests_in", "希姆计算")}),
+    ("作为阿里巴巴旗下的本地生活平台，饿了么此前从未在抖音开设小程序。", {("阿里巴巴", "owns", "饿了么")}),
+    ("饿了么此前主要依靠支付宝、淘宝等阿里系入口获取流量。",
+     {("阿里巴巴", "owns", "支付宝"), ("阿里巴巴", "owns", "淘宝")}),
+])
+def test_owners_and_investors_stated_in_passing(extractor, text, expected):
+    assert expected <= triples(facts(extractor, text))
+
+
+def test_qi_after_a_copula_is_the_topic_not_the_last_list_member(extractor):
+    text = "据了解，丰巢是由顺丰、申通、中通、韵达、普洛斯等联合投资成立的智能快递柜企业，顺丰为其第一大股东。"
+    found = triples(facts(extractor, text))
+    assert ("顺丰", "invests_in", "丰巢") in found
+    assert ("顺丰", "invests_in", "普洛斯") not in found
