@@ -490,7 +490,8 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         add(start, end, kind, 0.4)
     for (start, end), (h_start, h_end) in zip(tokens, tokens[1:]):
         head = text[h_start:h_end]
-        if end == h_start and pats.types.get(head, "Company") != "Company" and _unknown_name(text[start:end]):
+        if end == h_start and pats.types.get(head, "Company") != "Company" and _unknown_name(text[start:end]) \
+                and not pats.not_product.search(text, start, end):  # 网约车平台: a trade, not a name
             add(start, end, pats.types[head], 0.5)
     for start, end in foreign:
         label = text[start:end].translate(_DOTS)

@@ -238,7 +238,7 @@ def owned_member(masked: Masked, index: int) -> int | None:
 
 #: After a name, words that make it the owner of what follows (旗下的抖音, 快手自有的快手支付):
 #: such a name starts a phrase of its own, it is no member of a list.
-_OWNER_WORDS = ("旗下", "自有的", "自家的")
+_OWNER_WORDS = ("旗下", "自有的", "自家的", "系的")
 #: An owner's own product right after it (快手自有的快手支付): the product stays in the list.
 _SELF_OWNED = re.compile(r"(?:自有的|自家的)[^\ue000-\ue0ff，。；、]{0,4}?(?=[\ue000-\ue0ef])")
 

@@ -32,7 +32,7 @@ jieba.setLogLevel(logging.WARNING)
 
 #: Characters that may quote a name: an ambiguous alias only counts inside them.
 _QUOTES = "“”\"'‘’「」『』《》"
-_AMBIGUOUS_CONTEXT = re.compile(r"(?:旗下|打车|软件|App|APP|应用|平台|小程序)")
+_AMBIGUOUS_CONTEXT = re.compile(r"(?:旗下|打车|软件|App|APP|应用|平台|小程序|助手)")
 
 
 def _add_jieba_words(words: Iterable[str]) -> None:

@@ -156,3 +156,23 @@ def test_qi_after_a_copula_is_the_topic_not_the_last_list_member(extractor):
     found = triples(facts(extractor, text))
     assert ("顺丰", "invests_in", "丰巢") in found
     assert ("顺丰", "invests_in", "普洛斯") not in found
+
+
+# ------------------------------------------------------------------ AI and mobility names (2023–2025)
+@pytest.mark.parametrize("text, expected, wrong", [
+    ("吉利控股集团旗下网约车平台曹操出行将与吉利旗下的极氪合作推出定制网约车。",
+     {("吉利", "owns", "曹操出行"), ("吉利", "owns", "极氪")}, ("吉利", "owns", "网约车")),
+    ("DeepSeek是量化私募幻方量化旗下的大模型公司。", {("幻方量化", "owns", "DeepSeek")}, None),
+    ("腾讯旗下AI助手元宝宣布接入DeepSeek-R1满血版。", {("腾讯", "owns", "腾讯元宝")}, ("腾讯", "owns", "DeepSeek")),
+    ("美团旗下的美团打车、阿里巴巴旗下的高德打车以及吉利系的曹操出行等竞争对手纷纷加大补贴力度。",
+     {("阿里巴巴", "owns", "高德打车")}, ("阿里巴巴", "owns", "吉利")),
+])
+def test_owners_of_newer_platforms(extractor, text, expected, wrong):
+    found = triples(facts(extractor, text))
+    assert expected <= found
+    assert wrong not in found
+
+
+@pytest.mark.parametrize("text", ["这是个吉利的数字，元宝很值钱。"])
+def test_common_words_that_are_also_names_need_context(extractor, text):
+    assert not extractor.tagger.mentions(text)
