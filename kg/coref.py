@@ -95,7 +95,13 @@ def _object_of_clause(text: str, start: int, end: int, between: Mapping[str, Seq
 def _directed(text: str, start: int, between: Mapping[str, Sequence[str]] | None) -> bool:
     """Does the word at ``start`` follow a directive verb (责令, 要求 …: ``after_verb``)? Then it
     names the one directed, never the one directing."""
-    return bool(between) and text[:start].endswith(tuple(between.get("after_verb", ())))
+    return bool(between) and text[:start].endswith(
+        tuple(between.get("after_verb", ())) + tuple(between.get("after_holding_verb", ())))
+
+
+def _in_list(text: str, start: int, end: int) -> bool:
+    """Is the name at ``text[start:end]`` a member of a 、-list (顺丰、申通、普洛斯等)?"""
+    return text[start - 1:start] == "、" or text[end:end + 1] == "、"
 
 
 #: Between an owner and what it owns: 字节跳动旗下的社交App多闪.
@@ -155,9 +161,11 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             head = text[:m.start()]
             if head.endswith(tuple(spec["object_between"].get("topic_after", ()))) \
                     and not head.endswith(tuple(spec["object_between"].get("topic_after_except", ()))):
-                # 丰巢是由顺丰、申通…成立的，顺丰为其第一大股东: the sentence's topic, not the last name
+                # 丰巢是由顺丰、申通…普洛斯等成立的，顺丰为其第一大股东: the sentence's topic, not the
+                # last member of a list (阿里投资了苏宁，随后淘宝成为其股东: the last name, 苏宁)
                 opening = [x for x in before if _opens_clause(text, x.start - offset)][:1]
-                before = [x for x in before if x not in opening] + opening
+                if before and _in_list(text, before[-1].start - offset, before[-1].end - offset):
+                    before = [x for x in before if x not in opening] + opening
         elif spec.get("pair") and not named_right_before:
             # 腾讯也是二者的大股东: the pair is named before; the clause's own name is not in it
             # (but 阿里和腾讯二者 names it right before the word)
@@ -182,7 +190,9 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
             directing = {id(x) for x in _subjects(document, ordered)}
             kept = [x for x in ordered if id(x) not in directing]
-            if not kept:  # 拼多多上市时，腾讯持有其股份: every name before opens a clause; 其 is not its own clause's
+            if not kept and text[:m.start()].endswith(tuple(spec["object_between"].get("after_holding_verb", ()))):
+                # 拼多多上市时，腾讯持有其股份: every name before opens a clause; the held one is not
+                # its own clause's subject (a directive's 其 is never the one directing: no fallback)
                 kept = [x for x in ordered if x.start - offset < clause_start]
             ordered, markers = kept, ()
         candidates = [x.entity for x in ordered

@@ -45,7 +45,9 @@ class Cues:
         self.metric_names = word_map("metric", base)
         words = "|".join(sorted(map(re.escape, self.metric_names), key=len, reverse=True))
         # 2020年中国境内销售额, 2019财年营收, 2023年度净利润: a year that names a figure's period
-        self._period = re.compile(rf"(?:年度|财年|度)?(?:的)?[^，。；、,;\s\d]{{0,6}}?(?:{words})") if words else None
+        self._period = re.compile(
+            rf"(?:年度|财年|度)?(?:的)?(?:全年|上半年|下半年|前三季度|第[一二三四]季度|一季度|二季度|三季度|四季度)?"
+            rf"(?:的)?(?:中国境内|中国|境内|国内|全球|海外|境外)?(?:的)?(?:{words})") if words else None
 
     def period_of_figure(self, text: str, end: int) -> bool:
         """Does the date ending at ``end`` name the period of a figure that follows it (其2020年

@@ -214,9 +214,9 @@ def _unknown_name(word: str) -> bool:
 
 #: A number and a measure word is no name (两大产品, 四家平台).
 _COUNTED = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]?")
-#: A run that opens with a number and a measure word counts things (六大业务集团), not a
-#: name; a name may open with a number (三一重工, 五粮液集团).
-_COUNTING = re.compile(r"[一二两三四五六七八九十百几多数]+[大家个款种项位名类]")
+#: A run that opens with "N big" counts things (六大业务集团, 三大运营商), not a name; a name
+#: may open with a number and even a measure word (三一重工, 百家云集团, 三个爸爸科技).
+_COUNTING = re.compile(r"[一二两三四五六七八九十几多数]+大")
 
 
 #: Surnames that are also adverbs or prepositions (曾 "once"): before a verb they name nobody.

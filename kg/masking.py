@@ -18,6 +18,7 @@ from kg.coref import Reference
 from kg.models import Entity, Mention, Sentence
 from kg.quantity import Quantity
 from kg.rules import PAIR_CHAR, QUANTITY_CHAR, TypeAlphabet
+from kg.sentences import ASIDE
 from kg.timex import TimeExpr
 
 COORDINATORS = ("以及", "还有", "、", "和", "与", "及", "或", "跟", "")
@@ -31,7 +32,6 @@ _SOURCE_AFTER = re.compile(r"(?:发布)?的?(?:最新)?(?:一份)?(?:数据|报�
 _REPORTS_AFTER = re.compile(r"(?:援引|报道称|消息称|独家报道|报道指出)")
 #: After the medium of a byline: 新浪科技讯 11月7日, 腾讯科技讯 北京时间…
 _BYLINE_AFTER = re.compile(r"(?:科技|娱乐|财经|体育|教育|数码|手机|美股|港股|时尚|汽车|游戏|健康|新闻|网)?讯(?=[\s\u3000\d])")
-_ASIDE = re.compile(r"（[^（）]{0,40}）")
 _TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
@@ -87,7 +87,7 @@ def outside_asides(sentence: Sentence, mentions: Sequence[Mention]) -> list[Ment
                 and not _SOURCE_AFTER.match(sentence.text, m.end - sentence.start)
                 and not _REPORTS_AFTER.match(sentence.text, m.end - sentence.start)
                 and not _BYLINE_AFTER.match(sentence.text, m.end - sentence.start)]
-    asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ASIDE.finditer(sentence.text)]
+    asides = [(sentence.start + m.start(), sentence.start + m.end()) for m in ASIDE.finditer(sentence.text)]
     titles = [(sentence.start + m.start(), sentence.start + m.end()) for m in _TITLE.finditer(sentence.text)]
     if not asides and not titles:
         return list(mentions)
@@ -192,7 +192,7 @@ def mask_sentence(sentence: Sentence, here: Sequence[Mention], refs: Sequence[Re
         items.append((r.start - sentence.start, r.end - sentence.start, char, r.entities, 0.7))
     for q in quantities:
         items.append((q.start, q.end, QUANTITY_CHAR, q, 1.0))
-    for aside in _ASIDE.finditer(sentence.text):  # （BABA.HK）, （小程序、视频号带货等）: invisible to rules
+    for aside in ASIDE.finditer(sentence.text):  # （BABA.HK）, （小程序、视频号带货等）: invisible to rules
         if not any(aside.start() <= q.start < aside.end() for q in quantities) and \
                 not any(aside.start() <= r.start - sentence.start < aside.end() for r in refs):
             items.append((aside.start(), aside.end(), "", None, 1.0))

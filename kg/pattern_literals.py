@@ -28,10 +28,11 @@ import re
 from collections.abc import Sequence
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # stable since 3.11 (was sre_parse)
 
+from kg.sentences import ASIDE
+
 Requirement = frozenset[str]
 
 _PRIVATE_USE = range(0xE000, 0xF900)
-_ASIDE = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def requirements(pattern: re.Pattern[str]) -> tuple[Requirement, ...]:
@@ -126,6 +127,6 @@ def may_match(needs: Sequence[tuple[Requirement, ...]], text: str) -> bool:
     """Could one of the patterns with these requirements match (the masked form of) ``text``?"""
     if not needs:
         return True
-    texts = (text, _ASIDE.sub("", text)) if ("（" in text or "(" in text) else (text,)
+    texts = (text, ASIDE.sub("", text)) if "（" in text else (text,)
     return any(all(any(piece in t for t in texts for piece in need) for need in pattern_needs)
                for pattern_needs in needs)

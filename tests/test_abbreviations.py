@@ -80,3 +80,31 @@ def test_a_longer_name_that_holds_the_short_name_stays_itself():
                                     _at(text, institute.label, institute, "discovered")])
     assert institute in {m.entity for m in out}
     assert [m.start for m in out if m.source == "abbreviation"] == [text.rindex("麦忒在")]
+
+
+def test_a_common_word_as_short_name_is_not_looked_for():
+    """腾讯（以下简称“公司”）: 公司 also sits inside 子公司 and 母公司."""
+    text = "腾讯（以下简称“公司”）发布公告。公司旗下子公司阅文集团收购了新丽传媒。"
+    tencent = Entity(iri="x:t", label="腾讯", type="Company")
+    assert with_abbreviations(text, [_at(text, "腾讯", tencent, "gazetteer")]) == [_at(text, "腾讯", tencent, "gazetteer")]
+
+
+def test_a_short_name_defined_again_names_the_new_party_from_there_on():
+    text = "美团（以下简称“当事方”）先受罚。饿了么（以下简称“当事方”）后受罚，当事方表示接受。"
+    first = Entity(iri="x:a", label="美团", type="Company")
+    second = Entity(iri="x:b", label="饿了么", type="App")
+    out = with_abbreviations(text, [_at(text, "美团", first, "gazetteer"), _at(text, "饿了么", second, "gazetteer")])
+    assert [(m.start, m.entity) for m in out if m.source == "abbreviation"] == [(text.rindex("当事方"), second)]
+
+
+def test_every_one_of_many_uses_is_found_once():
+    """A long filing that uses its short name thousands of times, between other names."""
+    head = "上海怡乐食食品科技有限公司（下称“怡乐食”）。"
+    text = head + "怡乐食与某公司合作，" * 3000
+    full = Entity(iri="x:full", label="上海怡乐食食品科技有限公司", type="Company", discovered=True)
+    others = [Mention(i, i + 2, "某公", Entity(iri=f"x:{i}", label="某公", type="Company", discovered=True), "discovered")
+              for i in range(len(head) + 4, len(text), 10)]
+    out = with_abbreviations(text, [_at(text, full.label, full, "discovered"), *others])
+    assert sum(m.source == "abbreviation" for m in out) == 3000
+    assert len(out) == 1 + len(others) + 3000
+    assert all(a.end <= b.start for a, b in zip(out, out[1:]))

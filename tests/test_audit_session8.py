@@ -176,3 +176,17 @@ def test_owners_of_newer_platforms(extractor, text, expected, wrong):
 @pytest.mark.parametrize("text", ["这是个吉利的数字，元宝很值钱。"])
 def test_common_words_that_are_also_names_need_context(extractor, text):
     assert not extractor.tagger.mentions(text)
+
+
+# ------------------------------------------------------------------ found by a review of this session's change
+@pytest.mark.parametrize("text, wrong", [
+    ("美团存在违法行为。市场监管总局发布通报，网信办责令其停止违法行为。", ("国家网信办", "orders", "市场监管总局")),
+    ("腾讯投资了拼多多，拼多多上市后腾讯成为其第二大股东。", ("拼多多", "invests_in", "腾讯")),
+])
+def test_qi_never_names_the_one_directing_nor_the_holder(extractor, text, wrong):
+    assert wrong not in triples(facts(extractor, text))
+
+
+def test_a_figure_named_after_another_name_leaves_the_date_alone(extractor):
+    found = facts(extractor, "2016年阿里巴巴利润大增，并全资收购了优酷土豆。")
+    assert [f.date for f in found if f.predicate == "acquires"] == ["2016"]

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.pattern_literals import may_match, requirements
+from kg.sentences import ASIDE
 
 
 def _needs(pattern: str) -> list[set[str]]:
@@ -42,6 +43,7 @@ def test_pieces_joined_by_dropping_an_aside_still_count():
     """The masked text drops asides such as （BABA.HK）, so 链（注）接 reads as 链接 there."""
     needs = [requirements(re.compile("链接"))]
     assert may_match(needs, "抖音链（注）接被屏蔽")
+    assert may_match([requirements(re.compile("旗下的"))], "阿里巴巴旗下（Alibaba Group (BABA)）的饿了么")
     assert not may_match(needs, "抖音链注接被屏蔽")
 
 
@@ -51,10 +53,11 @@ _PIECES = ["a", "b", "ab", "ba", "[ab]", "(?:a|b)", "(?:ab|b)", "(?:a)?", "b*", 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6),
-       st.text(alphabet="abc\ue000（）", max_size=14))
+       st.text(alphabet="abc\ue000（）()", max_size=14))
 def test_a_text_the_pattern_matches_always_passes(parts, text):
+    """Matched on the text or on it without its asides (as the rules see it)."""
     pattern = re.compile("".join(p.replace("@", f"g{i}") for i, p in enumerate(parts)))
-    if pattern.search(text):
+    if pattern.search(text) or pattern.search(ASIDE.sub("", text)):
         assert may_match([requirements(pattern)], text)
 
 
