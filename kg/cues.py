@@ -181,13 +181,11 @@ def pick_amount(quantities: Sequence[Quantity], trigger_start: int, spec: str,
     对滴滴处80.26亿元罚款，对程维各处100万元罚款 fines 滴滴 the first amount, not the last."""
     kind, _, which = spec.partition("_")
     wanted = [q for q in quantities if kind in ("any", q.kind)]
+    inside = [q for q in wanted if within is None or (within[0] <= q.start and q.end <= within[1])]
     if which == "clause":  # only inside the window: a deal's price, never a figure of another clause
-        inside = [q for q in wanted if within is None or (within[0] <= q.start and q.end <= within[1])]
         return inside[0] if inside else None
-    if which == "last" and within is not None:
-        inside = [q for q in wanted if within[0] <= q.start and q.end <= within[1]]
-        if inside:
-            return inside[-1]
+    if which == "last" and within is not None and inside:
+        return inside[-1]
     after = [q for q in wanted if q.start >= trigger_start] or wanted
     if not after:
         return None
