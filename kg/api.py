@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.models import Document, EventFact
+from kg.rows import Rows
 from kg.store import DEFAULT_PATH, EmbeddedStore, GraphStore, open_store
 from kg.vocabulary import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, GRAPH, doc_iri
 from kg.wordlists import ontology_dir
@@ -292,13 +293,15 @@ class KnowledgeGraph:
         self.store.close()
 
     def facts(self, predicate: str | None = None, *, merged: bool = False,
-              source: str | None = None, cache: bool = True) -> list[dict[str, Any]]:
-        """The fact table (contract/facts.md), one row per mention or merged.
-        Kept beside an embedded store until it changes; ``cache=False`` reads it anew."""
+              source: str | None = None, cache: bool = True) -> Sequence[dict[str, Any]]:
+        """The fact table (contract/facts.md), one row per mention or merged: a
+        :class:`kg.rows.Rows`, a read-only sequence of dicts (``list()`` it to sort
+        or change it).  Kept beside an embedded store until
+        it changes; ``cache=False`` reads it anew."""
         return self._fact_table(predicate, merged, source, cache)[0]
 
     def _fact_table(self, predicate: str | None, merged: bool, source: str | None,
-                    cache: bool) -> tuple[list[dict[str, Any]], bool]:
+                    cache: bool) -> tuple[Sequence[dict[str, Any]], bool]:
         """(rows, whether they were read back from the store's kept copy)."""
         from kg.facts import fact_rows, merge_rows, rows_columns
         from kg.result_cache import cached_run
@@ -310,8 +313,8 @@ class KnowledgeGraph:
 
         key = {"predicate": repr(predicate), "source": repr(source), "merged": repr(merged)}
         kept = getattr(self.store, "result_cache", None) if cache else None
-        (_kind, _columns, rows), read_back = cached_run(kept, "kg facts", key, table, time.perf_counter)
-        return rows, read_back
+        (_kind, columns, rows), read_back = cached_run(kept, "kg facts", key, table, time.perf_counter)
+        return Rows.of(columns, rows), read_back
 
     def warm(self, timeout: float | None = 600) -> list[dict[str, Any]]:
         """Compute once what an embedded store keeps (``kg warm``): each saved query
@@ -325,9 +328,11 @@ class KnowledgeGraph:
                     "read_back": read_back, "note": None})
         return out
 
-    def query(self, name: str, timeout: float = 60, cache: bool = True, **params: str) -> list[dict[str, Any]]:
-        """Run a saved query (name or .rq file) with parameters; rows as dicts.
-        ``cache=False`` evaluates even when the store kept the result."""
+    def query(self, name: str, timeout: float = 60, cache: bool = True,
+              **params: str) -> Sequence[dict[str, Any]]:
+        """Run a saved query (name or .rq file) with parameters; a :class:`kg.rows.Rows`
+        of row dicts (see :meth:`facts`).  ``cache=False`` evaluates even when the store
+        kept the result."""
         from kg import queries
 
         result = queries.run(self.store, queries.load(name), params, resolve=self.resolver(),

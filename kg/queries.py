@@ -54,6 +54,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
 
 from kg.result_cache import cached_run
+from kg.rows import Rows
 from kg.store import is_repeatable
 from kg.vocabulary import PREFIXES, SKOS, XSD
 
@@ -120,7 +121,8 @@ class Result:
     ``object``) or UPDATE (no rows)."""
 
     columns: list[str]
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    #: A sequence of dicts held as columns (see kg.rows).
+    rows: Sequence[dict[str, Any]] = field(default_factory=lambda: Rows([], []))
     #: True when the rows were read back from the store's result cache (kg.result_cache).
     cached: bool = False
 
@@ -617,7 +619,7 @@ def run(
             raise
         except Exception as exc:
             raise _query_error(exc, name, timeout) from None
-        return Result(columns=[], rows=[])
+        return Result(columns=[], rows=Rows([], []))
 
     prefixes = _prefixes(sparql)
     bindings: dict[str, Any] = {}
@@ -644,7 +646,7 @@ def run(
         raise
     except Exception as exc:
         raise _query_error(exc, name, timeout) from None
-    return Result(columns=columns, rows=rows, cached=cached)
+    return Result(columns=columns, rows=Rows.of(columns, rows), cached=cached)
 
 
 def warm(store: Any, resolve: Callable[[str], str | None] | None = None,

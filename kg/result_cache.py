@@ -36,7 +36,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ _FORMAT = 4
 #: The suffix of a stored result.
 SUFFIX = ".rows"
 
-Cached = tuple[str, list[str], list[dict[str, Any]]]
+Cached = tuple[str, list[str], Sequence[dict[str, Any]]]
 
 
 def store_fingerprint(path: str | Path) -> str | None:
