@@ -99,6 +99,19 @@ def _directed(text: str, start: int, between: Mapping[str, Sequence[str]] | None
         tuple(between.get("after_verb", ())) + tuple(between.get("after_holding_verb", ())))
 
 
+def _parallel_object(text: str, start: int, names: Sequence[Mention], offset: int,
+                     between: Mapping[str, Sequence[str]] | None) -> list[Mention]:
+    """对X处以罚款，对其董事长…: a word right after a preposition of ``between["after"]``
+    (对, 向) that opens a clause points at the name after the same preposition in the
+    clause before (X), not at that clause's subject."""
+    if not between:
+        return []
+    word = next((w for w in between.get("after", ()) if text[:start].endswith(w)), None)
+    if word is None:
+        return []
+    return [x for x in names if text[:x.start - offset].rstrip("“\"「").endswith(word)][:1]
+
+
 def _in_list(text: str, start: int, end: int) -> bool:
     """Is the name at ``text[start:end]`` a member of a 、-list (顺丰、申通、普洛斯等)?"""
     return text[start - 1:start] == "、" or text[end:end + 1] == "、"
@@ -183,9 +196,13 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # before it is the topic of the clause before (the name opening it), not that clause's
             # last name; as a subject (其随后被微信封禁) it stays the nearest
             previous_start = max(text.rfind(p, 0, max(0, clause_start - 1)) for p in CLAUSE_ENDS) + 1
-            topics = [_owned_head(text, x, before, offset) for x in before
-                      if previous_start <= x.start - offset < clause_start and _opens_clause(text, x.start - offset)][:1]
+            in_previous = [x for x in before if previous_start <= x.start - offset < clause_start]
+            parallel = _parallel_object(text, m.start(), in_previous, offset, spec.get("object_between"))
+            topics = parallel or [_owned_head(text, x, before, offset) for x in in_previous
+                                  if _opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]
+            if parallel:
+                ordered, markers = parallel, ()  # the object after 对 is meant, though 对 marks objects
         if directed and document:
             # 向美团发出《行政指导书》，要求其整改: the one directed, not the subject who directs
             directing = {id(x) for x in _subjects(document, ordered)}

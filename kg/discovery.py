@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import jieba
@@ -67,10 +67,6 @@ _KIND_HEADS = re.compile(r"(?:企业|机构|平台|品牌|厂商|媒体|投资�
 #: Runs before a title that are no organisation's name (该公司CEO, 集团副总裁, 中国区总裁).
 _NOT_ORG = re.compile(r"^(?:公司|集团|企业|平台|品牌|团队|部门|事业部|项目|国家|国内|海外|总部|官方|现任|前任|首位|"
                       r"首任|新任|时任|兼|新|该|本|其|我们|他们|我|你)+$|^[0-9０-９]|年|月|日|的|之|这|那|某|各|个|位|名|此")
-#: Latin words that are no name of their own (sentence words, model suffixes, accounting terms).
-_NOT_LATIN = frozenset("""The This That These Those And For With From Our Your Their New Pro Plus Max Lite Mini Note Air
-    Inc Ltd Co Corp Group Mr Mrs Ms Dr Non App Apps Web Online Mobile Cloud China January February March April May June July August September October
-    November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Beta Alpha Edition Version""".split())
 #: A Latin name with a number or a device word is a product (iPhone XS, Galaxy S9), not a company.
 _PRODUCT_LIKE = re.compile(r"\d|^i[A-Z]|(?:Pro|Max|Plus|Phone|Pad|Watch|Book|Pods?)\b")
 #: A Latin name right after a company-like run makes the run its description (美国时尚集团Michael Kors).
@@ -79,11 +75,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z]+")
 #: An all-capitals acronym next to a connector: a name when it is coordinated with a known organisation.
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])")
 _JOINERS = "与和、及同跟"
-_NOT_ACRONYM = frozenset("""CEO CFO COO CTO CIO CMO CPO CSO APP GDP IPO API SDK GPU CPU DAU MAU GMV ARPU KPI ROI PPT PDF USB
-    LED LCD OLED NFC GPS SIM SUV VIP ICO OTA SaaS AWS HTML HTTP WIFI IOT ATM POS OEM ODM CEO""".split())
-#: Model "names" that are no product: quarters, halves, network generations, common acronyms.
-_NOT_MODEL = re.compile(r"^(?:Q[1-4]|H[12]|[1-9]G|AI|IPO|CEO|CFO|COO|CTO|APP|App|PC|VR|AR|MR|IoT|API|SDK|OS|IT|KPI|"
-                        r"GMV|DAU|MAU|ARPU|PPT|PDF|UI|UX|SaaS|PaaS|IaaS|Logo|LOGO)$")
 
 #: Word classes (jieba) that cut an organisation's name: it starts after the last of them
 #: (论坛中脉脉 → 脉脉): verbs, adverbs, prepositions, conjunctions, particles, locatives, pronouns.
@@ -118,7 +109,13 @@ class _Patterns:
     title_end: re.Pattern[str]  # a title right before a Latin name: 历峰集团主席Johann Rupert
     short_endings: dict[str, str]  # 科技 → Company, 学院 → Organization
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
+    not_latin: frozenset[str]  # Latin words that are no name (The, Pro, January)
+    not_acronym: frozenset[str]  # abbreviations that are no organisation (CEO, GMV)
+    not_model: frozenset[str]  # no product model after a launch verb (Q3, 5G, B2C)
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
+    legal_tail: re.Pattern[str]  # (（中国）)网络技术有限公司 after a known company name
+    legal_end: re.Pattern[str]  # a name that ends with a legal form
+    legal_place: re.Pattern[str]  # 深圳市 before a company's legal name
     left_cut: frozenset[str]  # 特邀, 出席 …: an organisation named before a title starts after these
     left_cut_longest_first: tuple[str, ...]  # the same words, longest first (近日杭州丝绸集团 → 杭州丝绸集团)
     deal_target: re.Pattern[str]  # 收购了即时通讯初创公司WhatsApp: the target after its description
@@ -164,7 +161,7 @@ def _patterns(base: str | None) -> _Patterns:
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
             rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"
             rf"|(?:^|(?<=[，。；：,;:、]))(?P<c>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
-            rf"(?:出任|担任|接任|升任|任)[^，,。；、]{{2,16}}?(?:{_alternation(words.get('titles', ()))})"
+            rf"(?:将|仍|继续|已|已经|正式|曾|曾经|也|还|则|此前|随后|即将){{0,2}}(?:出任|担任|接任|升任|任)[^，,。；、]{{2,16}}?(?:{_alternation(words.get('titles', ()))})"
             rf"(?=$|[，,。；、）)]|兼)"),
         short_endings={w: c for w, c in word_map("short_company_suffixes", base).items() if c != w},
         title_end=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?\s?$"),
@@ -173,14 +170,22 @@ def _patterns(base: str | None) -> _Patterns:
         latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:(?<![A-Za-z]\s)(?!Non-|Pre-|Post-|Anti-)[A-Z][a-z]+"
                          r"(?:-[A-Za-z]+){1,3}(?![A-Za-z0-9\-\.@/_\s])|"  # one hyphenated name: Net-a-Porter
                          r"[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*|"
-                         r"(?:Mr|Ms|Mrs|Dr|St|(?!" + "|".join(sorted(_NOT_ACRONYM)) + r"\s)[A-Z]{2,4})"
+                         r"(?:Mr|Ms|Mrs|Dr|St|(?!" + "|".join(sorted(map(re.escape, words.get("latin_not_acronyms", ())))) + r"\s)[A-Z]{2,4})"
                          r"(?=\s[A-Z][a-z]{2,}))"  # Mr Porter, BK Global, RBC Capital Markets (not APP Tiger)
                          r"(?:\s(?:[A-Z][A-Za-z]+|&)){0,2}(?![A-Za-z0-9\-\.@/_])"),
         model=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[\u4e00-\u9fff]{{0,6}}?)"
                          r"(?=[A-Za-z0-9]{2}|[A-Z]\s[A-Z0-9])"
                          r"(?P<name>(?:[A-Z][A-Za-z]*|[a-z][A-Z][A-Za-z]*)(?:\s?[A-Z0-9][A-Za-z0-9+]*){0,3})"
                          r"(?![A-Za-z0-9])"),
+        not_latin=frozenset(words.get("latin_not_names", ())),
+        not_acronym=frozenset(words.get("latin_not_acronyms", ())),
+        not_model=frozenset(words.get("latin_not_models", ())),
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
+        legal_end=re.compile(rf"(?:{_alternation(words.get('company_suffixes', ()))})$"),
+        legal_place=re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}[省市]$|(?<=[、和与及对由，,])[\u4e00-\u9fff]{2,3}[省市]$"),
+        legal_tail=re.compile(r"(?:[（(][\u4e00-\u9fff]{2,4}[）)])?"
+                              rf"(?:{_alternation(words.get('generic_name_parts', ()))})*"
+                              rf"(?:{_alternation(words.get('company_suffixes', ()))})"),
         left_cut=frozenset(words.get("org_left_cut", ())),
         left_cut_longest_first=tuple(sorted(words.get("org_left_cut", ()), key=len, reverse=True)),
         deal_target=re.compile(_DEAL_TARGET.format(kinds=_alternation(words.get("description_heads", ())))),
@@ -233,11 +238,12 @@ def _adverb_and_verb(name: str) -> bool:
 
 def _without_verb_tail(text: str, start: int, end: int) -> tuple[int, int]:
     """A transliterated name without the verb or adverb its last part ran into:
-    史蒂夫-莫伦科夫依然认为 → 史蒂夫-莫伦科夫, 彼得鲁·波格丹·科若卡鲁致辞 → …科若卡鲁."""
+    史蒂夫-莫伦科夫依然认为 → 史蒂夫-莫伦科夫, 彼得鲁·波格丹·科若卡鲁致辞 → …科若卡鲁,
+    尤金・卡巴斯基以… → 尤金・卡巴斯基 (a one-character preposition too)."""
     last = max(text.rfind(dot, start, end) for dot in "·•・‧-－") + 1
     at = last
     for word, flag in _tagged_words(text[last:end]):  # 克里斯滕森带领研: from the first such word on
-        if at - last >= 2 and len(word) >= 2 and flag.startswith(("v", "d", "p", "m", "t")):
+        if at - last >= 2 and (len(word) >= 2 or flag == "p") and flag.startswith(("v", "d", "p", "m", "t")):
             return start, at
         at += len(word)
     return start, end
@@ -386,6 +392,25 @@ def _compounds(text: str, known: Sequence[Mention], pats: _Patterns, gazetteer: 
     return spans
 
 
+def with_legal_tails(text: str, known: Sequence[Mention], base: str | None = None) -> list[Mention]:
+    """``known`` with a company's trade words and legal form taken into its mention:
+    阿里巴巴投资有限公司, 丰巢网络技术有限公司 name 阿里巴巴 and 丰巢 (trade words only:
+    百度网讯科技有限公司 stays as it was), so a list going on after them is still a list."""
+    pats = _patterns(base)
+    out = []
+    for m in known:
+        if m.entity.type == "Company":
+            tail = pats.legal_tail.match(text, m.end)
+            end = tail.end() if tail else m.end
+            place = pats.legal_place.search(text, max(0, m.start - 8), m.start) if (
+                tail or pats.legal_end.search(m.text)) else None
+            start = place.start() if place else m.start
+            if (start, end) != (m.start, m.end):
+                m = replace(m, start=start, end=end, text=text[start:end])
+        out.append(m)
+    return out
+
+
 def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
                       base: str | None = None, tokens: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Mentions of entities absent from the gazetteer (never overlapping the kept ``known``).
@@ -437,7 +462,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
                 break
         start += next((len(w) for w in pats.left_cut_longest_first if text.startswith(w, start)), 0)
         body = text[start:m.start("suffix")]
-        if _LATIN_NAME_AHEAD.match(text, m.end()) and not _NOT_ACRONYM.intersection(_LATIN_WORD.findall(text, m.end(), m.end() + 8)[:1]):
+        if _LATIN_NAME_AHEAD.match(text, m.end()) and not pats.not_acronym.intersection(_LATIN_WORD.findall(text, m.end(), m.end() + 8)[:1]):
             continue  # 法国时尚集团SMCP: a description of the Latin name after it
         if len(body) >= 2 and not _DESCRIPTIVE.search(body) and not (m.group("suffix") == "集团" and len(body) > 6) \
                 and not pats.generic.fullmatch(body) and not _function_words(body) and not _COUNTING.match(body):
@@ -454,12 +479,12 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             add(span[0], m.end(), kind, 0.5)  # 盛灿科技, 郑州科技学院; not 美国金融科技 (a place and a trade)
     for m in pats.model.finditer(text):
         name = m.group("name")
-        if not _NOT_MODEL.match(name) and name not in _NOT_LATIN:
+        if name not in pats.not_model and name not in pats.not_latin:
             add(m.start("name"), m.end("name"), "Product", 0.5)
     given = pats.given
     glosses = [(b.start(), b.end()) for b in re.finditer(r"[（(][^（）()]{0,60}[）)]", text)]
     for m in pats.latin.finditer(text):
-        if m.group() in _NOT_LATIN or any(a <= m.start() and m.end() <= b for a, b in glosses) \
+        if m.group() in pats.not_latin or any(a <= m.start() and m.end() <= b for a, b in glosses) \
                 or re.search(r"(?:来源|作者|编辑|文|图)\s?[：:/|]\s?$", text[max(0, m.start() - 4):m.start()]):
             continue  # 卢卡斯·麦斯特里（Luca Maestri）: a gloss of a name; 来源：cnBeta: a byline
         if any(k.end == m.start() or k.end == m.start() - 1 and text[k.end] == " " for k in known):
@@ -476,7 +501,7 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         joined = (text[b:b + 1] in _JOINERS and any(s == b + 1 for s, _ in orgs)) or \
                  (a > 0 and text[a - 1] in _JOINERS and any(e == a - 1 for _, e in orgs))
         described = bool(pats.described.search(text, max(0, a - 2), a))  # 法国时尚集团SMCP
-        if (joined or described) and m.group() not in _NOT_ACRONYM:
+        if (joined or described) and m.group() not in pats.not_acronym:
             add(a, b, "Company", 0.4)
     held = (m for m in _HELD_COMPANY.finditer(text) if not _HOLDER_WORDS.search(m.group("name")))
     for m in (*pats.deal_target.finditer(text), *held):

@@ -62,6 +62,7 @@ class Extractor:
         self.clause_verbs = tuple(w for w in lists.get("verbs", ()) if len(w) > 1 and w not in ("还是", "或者")) \
             + tuple(lists.get("clause_prepositions", ()))
         self.partner_verbs = tuple(lists.get("partner_verbs", ()))
+        self.list_governors = tuple(lists.get("list_governors", ()))
         self.price_words = tuple(lists.get("price_words", ()))
         self.last_sentence_count = 0
         self.any_trigger = _words_regex([r.trigger_set for r in self.rules])
@@ -203,7 +204,7 @@ class Extractor:
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
             chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs,
-                                self.partner_verbs)
+                                self.partner_verbs, self.list_governors)
         else:
             chain = [index]
         chain = (not named_itself and self._members_before_group(ctx, index)) or chain

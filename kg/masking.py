@@ -128,13 +128,18 @@ def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return b[0] <= a[0] and a[1] <= b[1] and a != b
 
 
-def closeness(match: re.Match[str]) -> tuple[int, int]:
-    """Rank matches of one trigger: the subject nearest the trigger first, then the shortest."""
+def closeness(match: re.Match[str]) -> tuple[int, int, int]:
+    """Rank matches of one trigger: the subject nearest the trigger first, then the shortest,
+    then the object nearest the trigger (…决定，对A、B分别处以: A of the second 对)."""
     groups = match.re.groupindex
-    if "S" in groups and "T" in groups and match.group("S") is not None and match.group("T") is not None \
-            and match.start("S") < match.start("T"):
-        return match.start("T") - match.start("S"), match.end() - match.start()
-    return 0, match.end() - match.start()
+    if "T" not in groups or match.group("T") is None:
+        return 0, match.end() - match.start(), 0
+    trigger = match.start("T")
+    object_gap = trigger - match.start("O") if "O" in groups and match.group("O") is not None \
+        and match.start("O") < trigger else 0
+    if "S" in groups and match.group("S") is not None and match.start("S") < trigger:
+        return trigger - match.start("S"), match.end() - match.start(), object_gap
+    return 0, match.end() - match.start(), object_gap
 
 
 def distinct(masked: Masked, match: re.Match[str]) -> bool:
@@ -251,10 +256,18 @@ def _clause_opener(words: tuple[str, ...]) -> re.Pattern[str]:
                                for w in sorted(words, key=len, reverse=True)))
 
 
+def _governed(text: str, index: int, governors: Sequence[str]) -> bool:
+    """Whether a word of ``governors`` (对, 向) stands right before the name at ``index``
+    (an opening quote between them allowed)."""
+    before = text[max(0, index - 6):index].rstrip("“\"「《")
+    return any(before.endswith(w) for w in governors)
+
+
 def coordinated(masked: Masked, index: int, stop: int | None | set[int],
                  connectors: Sequence[str] = COORDINATORS,
                  same_kind: Callable[[str, str], bool] | None = None,
-                 clause_verbs: Sequence[str] = (), partner_verbs: Sequence[str] = ()) -> list[int]:
+                 clause_verbs: Sequence[str] = (), partner_verbs: Sequence[str] = (),
+                 governors: Sequence[str] = ()) -> list[int]:
     """The mention at ``index`` and those joined to it by 、/和/与 … (never into ``stop``).
 
     Quotes around the names and ``等<noun>`` before a connector are allowed:
@@ -263,7 +276,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
     name of another kind: 李彦宏以及苏宁…: a person's list stops before a company.
     A name followed by 版 names a version (今日头条安卓版), never a list member.
     Names after it that a verb of ``clause_verbs`` follows start a new clause
-    (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped.
+    (阿里投资了大搜车、腾讯和百度投资了易鑫): the list to the right is dropped, unless a
+    word of ``governors`` opens it (对A、B和C分别处以…: all three are fined).
     A name followed by 旗下 starts a phrase of its own (字节跳动旗下的抖音和腾讯旗下的快手:
     腾讯 is no second product of 字节跳动, and 抖音 no second owner of 快手).
     A name joined by 与/跟/同 that a verb of ``partner_verbs`` follows is a partner,
@@ -292,7 +306,8 @@ def coordinated(masked: Masked, index: int, stop: int | None | set[int],
         if _PARTNER_JOIN.search(m.group()):
             partner_at = len(chain)
         chain.append(here)
-    if here != index and clause_verbs and _clause_opener(tuple(clause_verbs)).match(text, here + 1):
+    if here != index and clause_verbs and _clause_opener(tuple(clause_verbs)).match(text, here + 1) \
+            and not _governed(text, index, governors):
         chain = [index]
     elif partner_at is not None and partner_verbs and _partner_verb_follows(text, here + 1, tuple(partner_verbs)):
         chain = chain[:partner_at]

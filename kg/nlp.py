@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.coref import NAME_JOINERS
-from kg.discovery import discover_mentions
+from kg.discovery import discover_mentions, with_legal_tails
 from kg.lexicon import Gazetteer, load_gazetteer
 from kg.models import Entity, Mention
 
@@ -86,6 +86,8 @@ class EntityTagger:
             entity = self.gazetteer.entities.get(span.label_)
             if entity is None:
                 continue
+            if span.start_char > 0 and text[span.start_char - 1] in _NAME_DOTS:
+                continue  # 尤金・卡巴斯基: the end of a transliterated person's name, not the company
             mention = Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0)
             if self.gazetteer.needs_context(span.text) and not _ambiguous_ok(text, span.start_char, span.end_char):
                 doubtful.append(mention)
@@ -96,6 +98,7 @@ class EntityTagger:
             found.extend(m for m in doubtful if _joined_to_a_name(text, m.start, m.end, starts, ends))
         # Offsets straight from the token array: no Token object per word (2x faster).
         tokens = [(i, i + n) for i, n in doc.to_array([IDX, LENGTH]).tolist() if not text[i].isspace()]
+        found = with_legal_tails(text, found)
         found.extend(discover_mentions(text, found, self.gazetteer, tokens=tokens))
         found.sort(key=lambda m: (m.start, -m.end))
         return _drop_overlaps(found)
@@ -119,6 +122,10 @@ class JiebaWords:
     def __call__(self, text: str) -> Doc:
         words = [w for w in jieba.cut(text) if w]
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+#: The dots between the parts of a transliterated foreign name (尤金・卡巴斯基).
+_NAME_DOTS = "・·•‧"
 
 
 def _ambiguous_ok(text: str, start: int, end: int) -> bool:
