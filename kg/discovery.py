@@ -139,7 +139,7 @@ def _patterns(base: str | None) -> _Patterns:
         quoted_list=re.compile(rf"(?P<list>(?:{_QUOTED}(?:、|和|与|及))*{_QUOTED})(?:的|等)?{_MEASURE}(?P<type>{type_alt})"
                                rf"(?!{_TYPE_COMPOUND})"),
         quoted_after=re.compile(rf"(?P<type>{type_alt})[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
-        launched=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:一款|名为)?"
+        launched=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[一两三]款|一个|一项)?(?:名为|叫做)?"
                             rf"[“\"「](?P<name>{_NAME})[”\"」](?!计划|活动|项目|战略|行动|口号|概念|模式)"),
         owned=re.compile(rf"旗下(?:的)?[{_OPEN_QUOTES}](?P<name>{_NAME})[{_CLOSE_QUOTES}]"),
         product_suffix=re.compile(_alternation(words.get("product_suffixes", ()))),

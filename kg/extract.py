@@ -134,7 +134,7 @@ class Extractor:
         for first, last in _runs(sorted(i for i in wanted if 0 <= i < len(sentences))):
             start, end = sentences[first].start, sentences[last].end
             mentions.extend(dataclasses.replace(m, start=m.start + start, end=m.end + start)
-                            for m in self.tagger.mentions(text[start:end]))
+                            for m in self.tagger.mentions(text[start:end], text[:start]))
         return mentions
 
     def _may_fire(self, text: str) -> bool:

@@ -73,12 +73,22 @@ class EntityTagger:
         # Lines the tokenizer would otherwise fail on are far beyond any sentence.
         self.nlp.max_length = 100_000_000
 
+    def _named_plainly_before(self, mention: Mention, earlier: str, text: str) -> bool:
+        """Has ``earlier`` named the entity by a label that is no ordinary word, and is the
+        ambiguous one no part of a number here (360万元, 2018年360…)?"""
+        if _NUMBER_AROUND.match(text, mention.end) or (mention.start and text[mention.start - 1].isdigit()):
+            return False
+        return any(label in earlier for label in mention.entity.aliases + (mention.entity.label,)
+                   if label and not self.gazetteer.needs_context(label))
+
     def doc(self, text: str) -> Doc:
         """Run the spaCy pipeline over ``text``."""
         return self.nlp(text)
 
-    def mentions(self, text: str) -> list[Mention]:
-        """All entity mentions of ``text``: gazetteer matches, then discoveries, sorted."""
+    def mentions(self, text: str, before: str = "") -> list[Mention]:
+        """All entity mentions of ``text``: gazetteer matches, then discoveries, sorted.
+        ``before`` is the document's text before ``text``: an ambiguous alias (360) counts
+        without context of its own once the document named its entity plainly (奇虎360)."""
         doc = self.nlp(text)
         found: list[Mention] = []
         doubtful: list[Mention] = []  # ambiguous aliases with no context of their own
@@ -95,7 +105,8 @@ class EntityTagger:
                 found.append(mention)
         if doubtful:  # 菜鸟与顺丰: joined to a plain name, an ambiguous one is a name too
             starts, ends = {m.start for m in found}, {m.end for m in found}
-            found.extend(m for m in doubtful if _joined_to_a_name(text, m.start, m.end, starts, ends))
+            found.extend(m for m in doubtful if _joined_to_a_name(text, m.start, m.end, starts, ends)
+                         or self._named_plainly_before(m, before + text[:m.start], text))
         # Offsets straight from the token array: no Token object per word (2x faster).
         tokens = [(i, i + n) for i, n in doc.to_array([IDX, LENGTH]).tolist() if not text[i].isspace()]
         found = with_legal_tails(text, found)
@@ -124,6 +135,8 @@ class JiebaWords:
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
+#: What follows a number: an ambiguous alias right before it is a figure (360万元, 360度).
+_NUMBER_AROUND = re.compile(r"[0-9０-９.．%％万亿千百十元度个家名位倍多余年月日号岁]")
 #: The dots between the parts of a transliterated foreign name (尤金・卡巴斯基).
 _NAME_DOTS = "・·•‧"
 

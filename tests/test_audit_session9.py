@@ -116,3 +116,37 @@ def test_a_business_model_after_a_launch_verb_is_no_product(extractor):
     launched = of(extractor, "今年4月10日，淘宝网还推出了B2C平台“淘宝商城”。", "launches")
     assert launched == {("淘宝", "天猫")}
     assert ("苹果", "iPhone XS") in of(extractor, "苹果推出了iPhone XS。", "launches")
+
+
+# ------------------------------------------------------------------ an ambiguous alias after the plain name
+def test_an_ambiguous_alias_counts_once_the_document_named_the_entity_plainly(extractor):
+    text = "奇虎360是国内最大的安全软件公司。360随后宣布召回“扣扣保镖”。"
+    assert ("360", "扣扣保镖") in of(extractor, text, "suspends")
+    assert of(extractor, "360随后宣布召回“扣扣保镖”。", "suspends") == set()  # 360 alone: a number
+
+
+def test_an_ambiguous_alias_in_a_figure_stays_a_figure(extractor):
+    text = "奇虎360是国内最大的安全软件公司。该公司获得了360万元补贴。"
+    assert ("360万元", "360") not in mentions(extractor, text)
+    assert not [m for m in extractor.tagger.mentions("该公司获得了360万元补贴。", "奇虎360是一家公司。")
+                if m.text == "360"]
+
+
+# ------------------------------------------------------------------ more ways to state a fact
+def test_subscribing_shares_and_cross_holdings_are_investments(extractor):
+    text = "腾讯和京东将以总计8.63亿美元现金认购唯品会新发行的A类普通股。"
+    assert of(extractor, text, "invests_in") == {("腾讯", "唯品会"), ("京东", "唯品会")}
+    text = "腾讯音乐与瑞典流媒体公司Spotify早在2017年12月便宣布交叉持股。"
+    assert of(extractor, text, "invests_in") == {("腾讯音乐", "Spotify"), ("Spotify", "腾讯音乐")}
+
+
+def test_merged_into_and_pocketed(extractor):
+    assert of(extractor, "阿里巴巴旗下的虾米音乐和天天动听将并入阿里音乐。", "owns") >= {
+        ("阿里音乐", "虾米音乐"), ("阿里音乐", "天天动听")}
+    assert ("阿里巴巴", "天天动听") in of(extractor, "阿里巴巴于2013年1月收购虾米网，随后又将天天动听收入囊中。",
+                                      "acquires")
+
+
+def test_what_a_company_launched_before_a_noun(extractor):
+    assert ("腾讯", "QQ电脑管家") in of(extractor, "腾讯此前推出的QQ电脑管家被视为360的对手。", "launches")
+    assert of(extractor, "腾讯推出的产品中，微信最成功。", "launches") == set()
