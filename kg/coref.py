@@ -50,7 +50,7 @@ class Reference:
 CLAUSE_ENDS = "，,；;：:。！？!?\n"
 
 
-def _opens_clause(text: str, start: int) -> bool:
+def opens_clause(text: str, start: int) -> bool:
     """Does a name at ``start`` open its clause (at most four characters after the clause's start)?"""
     return start <= 4 or any(ch in CLAUSE_ENDS for ch in text[start - 5:start])
 
@@ -75,7 +75,7 @@ def _subjects(document: str, mentions: Sequence[Mention]) -> list[Mention]:
         if m.start not in memo:
             memo[m.start] = False  # no cycles
             head = by_end.get(m.start - 1)
-            memo[m.start] = _opens_clause(document, m.start) or (
+            memo[m.start] = opens_clause(document, m.start) or (
                 head is not None and document[m.start - 1:m.start] in _LIST_JOINERS and subject(head))
         return memo[m.start]
 
@@ -176,7 +176,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
                     and not head.endswith(tuple(spec["object_between"].get("topic_after_except", ()))):
                 # 丰巢是由顺丰、申通…普洛斯等成立的，顺丰为其第一大股东: the sentence's topic, not the
                 # last member of a list (阿里投资了苏宁，随后淘宝成为其股东: the last name, 苏宁)
-                opening = [x for x in before if _opens_clause(text, x.start - offset)][:1]
+                opening = [x for x in before if opens_clause(text, x.start - offset)][:1]
                 if before and _in_list(text, before[-1].start - offset, before[-1].end - offset):
                     before = [x for x in before if x not in opening] + opening
         elif spec.get("pair") and not named_right_before:
@@ -184,12 +184,12 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             # (but 阿里和腾讯二者 names it right before the word)
             before = [x for x in before if x.start - offset < clause_start]
         ordered = list(reversed(list(previous) + before))
-        if spec.get("prefer_subject") and not before and _opens_clause(text, m.start()):
+        if spec.get("prefer_subject") and not before and opens_clause(text, m.start()):
             # 目前其虽然是…: opening a sentence that names nobody before it, 其 is the topic
             # of the sentence before, its first name, not its nearest one
             topics = [_owned_head(document, x, last_sentence) for x in sorted(last_sentence, key=lambda x: x.start)[:1]]
             ordered = topics + [x for x in ordered if x not in topics]
-        elif spec.get("prefer_subject") and not object_of_clause and _opens_clause(text, m.start()) \
+        elif spec.get("prefer_subject") and not object_of_clause and opens_clause(text, m.start()) \
                 and not _AS_SUBJECT.match(text, m.end()) \
                 and not any(x.start - offset >= clause_start for x in before):
             # 拼多多依靠微信起家，其营收…: a possessive opening a later clause that names nobody
@@ -199,7 +199,7 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
             in_previous = [x for x in before if previous_start <= x.start - offset < clause_start]
             parallel = _parallel_object(text, m.start(), in_previous, offset, spec.get("object_between"))
             topics = parallel or [_owned_head(text, x, before, offset) for x in in_previous
-                                  if _opens_clause(text, x.start - offset)][:1]
+                                  if opens_clause(text, x.start - offset)][:1]
             ordered = topics + [x for x in ordered if x not in topics]
             if parallel:
                 ordered, markers = parallel, ()  # the object after 对 is meant, though 对 marks objects

@@ -41,7 +41,7 @@ _NAME = r"[\u4e00-\u9fffA-Za-z0-9·\-]{2,12}"
 _QUOTED = rf"[{_OPEN_QUOTES}]{_NAME}[{_CLOSE_QUOTES}]"
 _MEASURE = r"(?:[一两二三四五六七八九十几多]+(?:个|款|家)|一款|这款|该款)?"
 #: Characters that end the left edge of a company name (verbs and function words).
-_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或让但括原任")
+_COMPANY_LEFT_STOP = set("为是的由和与在对向被将把从及、，。；：:;,（）()“”\"了曾或让但括原任\n\r\t！？!?")
 #: After a number these end a date, so the name starts after them (10月23日新宇集团).
 _DATE_ENDS = set("年月日号")
 #: A company "name" with these is a description (全球第二大奢侈品集团), not a name.
@@ -147,7 +147,7 @@ def _patterns(base: str | None) -> _Patterns:
                              rf"(?:{_alternation(words.get('regulator_heads', ()))})"),
         company=re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)"
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
-        person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
+        person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的|为|是)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
         foreign=re.compile(rf"(?:(?:{_alternation(words.get('titles', ()))})(?:的)?\s?(?P<name>{_FOREIGN})"
                            rf"|(?<![\u4e00-\u9fffA-Za-z0-9])(?P<bare>{_FOREIGN})(?=\s?[（(][A-Za-z]))"),

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from kg.abbreviations import defines_short_name, with_abbreviations
-from kg.coref import CLAUSE_ENDS, coref_words, resolve_references
+from kg.coref import CLAUSE_ENDS, coref_words, opens_clause, resolve_references
 from kg.cues import Cues, pick_amount, pick_date
 from kg.lexicon import Gazetteer
 from kg.masking import (COORDINATORS, SentenceContext, coordinated, distinct, mask_sentence, nearest_matches,
@@ -256,6 +256,8 @@ class Extractor:
             owned = [e for e, _ in self._slot_entities(ctx, match, slot, _NO_EXPAND, None)] if slot in match.re.groupindex else []
             owners = [self.gazetteer.entities.get(e.owner or "") for e in owned]
             return [(o, 0.6) for o in owners if o is not None]
+        if target.startswith("@topic:"):
+            return self._topic(ctx, match, target.split(":", 1)[1].split("|"))
         if target.startswith(("@recent:", "@earlier:")):
             wanted = target.split(":", 1)[1].split("|")
             limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
@@ -273,6 +275,16 @@ class Extractor:
             return []
         entity = self.gazetteer.entities.get(self.gazetteer.alias_index.get(target, ""))
         return [(entity, 1.0)] if entity else []
+
+    def _topic(self, ctx: SentenceContext, match: re.Match[str], wanted: Sequence[str]) -> list[tuple[Entity, float]]:
+        """``@topic:Class``: the first name of that class in the sentence before the match, when
+        it opens a clause (月之暗面成立于2023年，创始人兼CEO杨植麟…); else none."""
+        limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
+        first = next((m for m in ctx.recent if ctx.sentence.start <= m.start < limit
+                      and any(self.alphabet.is_a(m.entity.type, w) for w in wanted)), None)
+        if first is None or not opens_clause(ctx.sentence.text, first.start - ctx.sentence.start):
+            return []
+        return [(first.entity, 0.6)]
 
     def _facts_from_match(self, doc: Document, ctx: SentenceContext, rule: Rule,
                           match: re.Match[str]) -> Iterator[EventFact]:

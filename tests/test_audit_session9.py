@@ -150,3 +150,18 @@ def test_merged_into_and_pocketed(extractor):
 def test_what_a_company_launched_before_a_noun(extractor):
     assert ("腾讯", "QQ电脑管家") in of(extractor, "腾讯此前推出的QQ电脑管家被视为360的对手。", "launches")
     assert of(extractor, "腾讯推出的产品中，微信最成功。", "launches") == set()
+
+
+# ------------------------------------------------------------------ a leader named after the company's clause
+def test_a_leaders_title_opening_a_clause_names_the_sentences_company(extractor):
+    text = "公开资料显示，Pico成立于2015年，总部位于北京，创始人兼CEO为周宏伟，主要产品为VR一体机。"
+    assert of(extractor, text, "holds_position") == {("周宏伟", "Pico")}
+    # no company opens a clause of the sentence: nobody to attach the title to
+    assert of(extractor, "灵犀科技是一家人工智能公司。创始人兼CEO王强此前任职于百度。", "holds_position") == set()
+    # an analyst is nobody's leader
+    assert of(extractor, "苹果发布财报，分析师王平表示乐观。", "holds_position") <= {("王平", "苹果")}
+
+
+def test_an_organisation_before_a_title_starts_after_a_line_break(extractor):
+    text = "一次划算的“创意营销”\n四川大学商学院教授李蔚认为，锦鲤转发是一种低成本的传播方式。"
+    assert ("四川大学", "四川大学") in mentions(extractor, text)
