@@ -8,7 +8,7 @@ nearest name of any of them wins; ``skip_after`` words (开通, 向 …) mark a 
 same sentence as an object, which 其/它 do not point back to. Candidates are the mentions earlier in the
 same sentence, then those of the previous sentence; the nearest one of a
 compatible class wins. ``pair`` words (双方, 两者) take the two most recent
-distinct entities.
+distinct entities; ``former`` words (前者) the one before the most recent.
 ``prefer_subject``: the word opening a sentence that names nobody before it (目前其虽然是…)
 points first at the first name of the sentence before (its topic), not its nearest one; opening
 a later clause that names nobody before it (拼多多依靠微信起家，其营收…), at the name that opens
@@ -232,6 +232,12 @@ def resolve_references(text: str, offset: int, here: Sequence[Mention], previous
                 others = [e for e in fitting if e.iri != first.iri]
                 same = [e for e in others if e.type == first.type]
                 picked = [first] + (same or others)[:1]
+        elif spec.get("former"):  # 前者: of the last two names, the earlier one
+            nearest_first: dict[str, Entity] = {}
+            for e in candidates:
+                if any(fits(e, k) for k in wanted):
+                    nearest_first.setdefault(e.iri, e)
+            picked = list(nearest_first.values())[1:2]
         elif spec.get("prefer"):  # types in order of preference: 该小程序 → a mini program before an app
             picked = next(([e] for kind in wanted for e in candidates if fits(e, kind)), [])
         else:  # the nearest name of any of the types

@@ -23,7 +23,7 @@ a lower confidence. Type words, titles, surnames and suffixes live in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -155,7 +155,7 @@ def _patterns(base: str | None) -> _Patterns:
                                  rf"(?:{_alternation(words.get('titles', ()))}))*(?:的)?\s?"
                                  rf"(?:{_FOREIGN}|(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}|[A-Z][a-z]+)"),
         next_person=re.compile(rf"[、和](?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
-                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也)"),
+                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也|出任|担任|接任)"),
         framed_person=re.compile(
             rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
@@ -411,6 +411,13 @@ def with_legal_tails(text: str, known: Sequence[Mention], base: str | None = Non
     return out
 
 
+def _add_next_persons(text: str, end: int, pats: _Patterns, add: Callable[[int, int, str, float], None]) -> None:
+    """The persons joined by 、/和 to the one ending at ``end`` (a name list ends at a comma or a verb)."""
+    while (more := pats.next_person.match(text, end)) is not None:
+        end = more.end("name")
+        add(more.start("name"), end, "Person", 0.4)
+
+
 def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
                       base: str | None = None, tokens: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Mentions of entities absent from the gazetteer (never overlapping the kept ``known``).
@@ -531,9 +538,10 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if _adverb_and_verb(m.group("name")) or _adverb_and_verb(text[m.start("name"):end]):
             continue  # 负责人曾说, 发言人曾强调: an adverb that is also a surname, and a verb
         add(m.start("name"), end, "Person", 0.5)
-        while (more := pats.next_person.match(text, end)) is not None:  # 创始人王中军、王中磊入选
-            end = more.end("name")
-            add(more.start("name"), end, "Person", 0.4)
+        _add_next_persons(text, end, pats, add)  # 创始人王中军、王中磊入选
+    for k in known:
+        if k.entity.type == "Person":
+            _add_next_persons(text, k.end, pats, add)  # 王兴和张涛分别出任…
     for m in pats.framed_person.finditer(text):
         group = next(g for g in ("a", "b", "c") if m.group(g))
         add(m.start(group), m.end(group), "Person", 0.5)

@@ -203,8 +203,12 @@ class Extractor:
             index = shifted
         if rule.expand is True or isinstance(rule.expand, tuple) or rule.expand == ("subject" if name == "S" else "object"):
             connectors = rule.expand if isinstance(rule.expand, tuple) else COORDINATORS
-            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind, self.clause_verbs,
-                                self.partner_verbs, self.list_governors)
+            # a list before the trigger leads up to it (王兴和张涛分别出任…): no word after it opens
+            # another clause; after the trigger one may (滴滴收购ofo、阿里向ofo提供资金)
+            before_trigger = "T" in match.re.groupindex and match.group("T") is not None \
+                and match.start("T") > index
+            chain = coordinated(ctx.masked, index, other, connectors, self._same_kind,
+                                () if before_trigger else self.clause_verbs, self.partner_verbs, self.list_governors)
         else:
             chain = [index]
         chain = (not named_itself and self._members_before_group(ctx, index)) or chain

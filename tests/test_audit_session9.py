@@ -165,3 +165,22 @@ def test_a_leaders_title_opening_a_clause_names_the_sentences_company(extractor)
 def test_an_organisation_before_a_title_starts_after_a_line_break(extractor):
     text = "一次划算的“创意营销”\n四川大学商学院教授李蔚认为，锦鲤转发是一种低成本的传播方式。"
     assert ("四川大学", "四川大学") in mentions(extractor, text)
+
+
+# ------------------------------------------------------------------ lists of subjects, 前者, 停用
+def test_a_list_of_persons_before_the_verb_all_take_the_post(extractor):
+    text = "2015年10月，美团与大众点评宣布合并，王兴和张涛分别出任美团点评联席CEO。"
+    assert of(extractor, text, "holds_position") == {("王兴", "美团"), ("张涛", "美团")}
+    # a list after the trigger still ends before a word that opens a clause
+    assert of(extractor, "滴滴收购ofo、阿里向ofo提供资金。", "acquires") == {("滴滴", "ofo")}
+
+
+def test_qianzhe_is_the_earlier_of_the_last_two_names(extractor):
+    text = "阿里巴巴和腾讯都在押注大模型。前者还是MiniMax和智谱的重要股东。"
+    assert {s for s, _ in of(extractor, text, "invests_in")} == {"阿里巴巴"}
+
+
+def test_organisations_that_stop_using_a_service_suspend_it(extractor):
+    assert of(extractor, "北京大学、武汉大学等多所高校也曾因价格问题停用知网。", "suspends") == {
+        ("北京大学", "知网"), ("武汉大学", "知网")}
+    assert of(extractor, "用户停用了微信。", "suspends") == set()
