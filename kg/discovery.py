@@ -155,9 +155,11 @@ def _patterns(base: str | None) -> _Patterns:
                                  rf"(?:{_alternation(words.get('titles', ()))}))*(?:的)?\s?"
                                  rf"(?:{_FOREIGN}|(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}|[A-Z][a-z]+)"),
         next_person=re.compile(rf"[、和](?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
-                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也|出任|担任|接任)"),
+                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也|出任|担任|接任|于|联合|创立|创办)"),
         framed_person=re.compile(
             rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
+            rf"|由(?P<d>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
+            rf"(?=(?:和|与|、)(?:{double}|[{surnames or '王'}])|(?:于|在)[^，,。；]{{0,12}}?(?:创立|创办|创建)|(?:联合|共同)?(?:创立|创办|创建))"
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
             rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"
             rf"|(?:^|(?<=[，。；：,;:、]))(?P<c>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
@@ -543,8 +545,10 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
         if k.entity.type == "Person":
             _add_next_persons(text, k.end, pats, add)  # 王兴和张涛分别出任…
     for m in pats.framed_person.finditer(text):
-        group = next(g for g in ("a", "b", "c") if m.group(g))
+        group = next(g for g in ("a", "b", "c", "d") if m.group(g))
         add(m.start(group), m.end(group), "Person", 0.5)
+        if group == "d":
+            _add_next_persons(text, m.end(group), pats, add)  # 由毛文超和瞿芳于2013年创立
     for m in pats.titled_person.finditer(text):
         span = _org_before(text, m.start(), pats)
         if span is None:

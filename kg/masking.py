@@ -53,7 +53,8 @@ def _coordination_patterns(connectors: tuple[str, ...]) -> tuple[re.Pattern[str]
     if connectors == ("",):
         return re.compile(r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])$")
     adjacent = "|" if "" in connectors else ""  # an empty connector: names may also touch
-    between = rf"[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words}){adjacent})[“\"「《]?"
+    between = rf"(?:[”\"」》]?(?:(?:等[^\ue000-\ue0ff，。、“”\"]{{0,8}})?(?:，以及|{words}){adjacent})[“\"「《]?" \
+              r"|[”」》][“「《])"  # “运满满”“货车帮”: quoted names side by side are a list too
     return re.compile(between + r"(?=[\ue000-\ue0ef])"), re.compile(r"(?<=[\ue000-\ue0ef])" + between + "$")
 
 

@@ -334,8 +334,8 @@ def test_the_unknown_target_of_a_deal(extractor):
 
 
 def test_a_list_half_of_known_names_names_the_rest(extractor):
-    found = mentions(extractor, "阿里旗下的盒马、小菜鸡、饿了么、淘鲜达等平台均开通了微信小程序。")
-    assert {("小菜鸡", "Company"), ("淘鲜达", "Company")} <= found
+    found = mentions(extractor, "阿里旗下的盒马、小菜鸡、饿了么、鲜丰汇等平台均开通了微信小程序。")
+    assert {("小菜鸡", "Company"), ("鲜丰汇", "Company")} <= found
 
 
 def test_a_unit_named_after_a_known_name_before_a_title(extractor):

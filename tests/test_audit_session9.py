@@ -184,3 +184,27 @@ def test_organisations_that_stop_using_a_service_suspend_it(extractor):
     assert of(extractor, "北京大学、武汉大学等多所高校也曾因价格问题停用知网。", "suspends") == {
         ("北京大学", "知网"), ("武汉大学", "知网")}
     assert of(extractor, "用户停用了微信。", "suspends") == set()
+
+
+# ------------------------------------------------------------------ from a seventh held-out set (IPOs, reviews, deals)
+def test_quoted_names_side_by_side_are_a_list(extractor):
+    text = "网络安全审查办公室发布公告，对“运满满”“货车帮”“BOSS直聘”实施网络安全审查。"
+    assert {o for _, o in of(extractor, text, "investigates")} == {"运满满", "货车帮", "BOSS直聘"}
+
+
+def test_investors_listed_after_an_adverb_or_a_kind(extractor):
+    assert {s for s, _ in of(extractor, "满帮的投资方还包括红杉中国、高瓴资本和CapitalG等机构。",
+                             "invests_in")} >= {"红杉资本", "高瓴资本"}
+    assert {s for s, _ in of(extractor, "B站上市前的机构股东包括IDG资本、正心谷资本和华人文化等。",
+                             "invests_in")} == {"IDG资本", "正心谷资本", "华人文化"}
+
+
+def test_the_founders_of_a_company_named_after_you(extractor):
+    assert of(extractor, "小红书由毛文超和瞿芳于2013年在上海创立。", "holds_position") == {
+        ("毛文超", "小红书"), ("瞿芳", "小红书")}
+    assert of(extractor, "该基金由腾讯创立。", "holds_position") == set()
+
+
+def test_several_products_under_one_owner(extractor):
+    assert of(extractor, "“运满满”和“货车帮”均为满帮集团旗下的货运平台。", "owns") == {
+        ("满帮集团", "运满满"), ("满帮集团", "货车帮")}
