@@ -98,6 +98,7 @@ class _Patterns:
     regulator: re.Pattern[str]
     company: re.Pattern[str]
     person: re.Pattern[str]
+    person_is: re.Pattern[str]  # 创始人兼CEO为周宏伟， (a name that ends at a boundary)
     foreign: re.Pattern[str]  # CFO卢卡斯·麦斯特里 | 罗宾-丹霍尔姆（Robyn …
     titled_person: re.Pattern[str]  # 董事长张力军: where an organisation may end right before
     framed_person: re.Pattern[str]  # 任命李一男为, 陈伟星，快的打车创始人, 郝平任北京大学校长
@@ -110,6 +111,7 @@ class _Patterns:
     short_endings: dict[str, str]  # 科技 → Company, 学院 → Organization
     not_product: re.Pattern[str]  # “蓝V计划”, “囤货节”: a quoted programme or campaign, no entity
     not_latin: frozenset[str]  # Latin words that are no name (The, Pro, January)
+    not_name_starts: frozenset[str]  # 盛赞, 齐聚, 高管: no person's name starts so
     not_acronym: frozenset[str]  # abbreviations that are no organisation (CEO, GMV)
     not_model: frozenset[str]  # no product model after a launch verb (Q3, 5G, B2C)
     generic: re.Pattern[str]  # 科技 + 有限公司: a company body made only of trade words
@@ -147,18 +149,20 @@ def _patterns(base: str | None) -> _Patterns:
                              rf"(?:{_alternation(words.get('regulator_heads', ()))})"),
         company=re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,14}}?)"
                            rf"(?P<suffix>(?:{_alternation(words.get('company_suffixes', ()))})+)"),
-        person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的|为|是)?"
+        person=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:的)?"
                           rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})"),
         foreign=re.compile(rf"(?:(?:{_alternation(words.get('titles', ()))})(?:的)?\s?(?P<name>{_FOREIGN})"
                            rf"|(?<![\u4e00-\u9fffA-Za-z0-9])(?P<bare>{_FOREIGN})(?=\s?[（(][A-Za-z]))"),
+        person_is=re.compile(rf"(?:{_alternation(words.get('titles', ()))})(?:为|是)"
+                             rf"(?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})(?=[，,。；;、（(]|$)"),
         titled_person=re.compile(rf"(?P<title>{_alternation(words.get('titles', ()))})(?:[、兼和及]"
                                  rf"(?:{_alternation(words.get('titles', ()))}))*(?:的)?\s?"
                                  rf"(?:{_FOREIGN}|(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}|[A-Z][a-z]+)"),
         next_person=re.compile(rf"[、和](?P<name>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
-                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也|出任|担任|接任|于|联合|创立|创办)"),
+                               rf"(?=[、，,。；]|等|入选|出席|表示|认为|共同|分别|均|都|也|出任|担任|接任|于(?=[0-9０-９])|联合|创立|创办)"),
         framed_person=re.compile(
             rf"(?:任命|聘请|由)(?P<a>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)(?:为|担任|出任|接任)"
-            rf"|由(?P<d>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
+            rf"|由(?!于|此|其)(?P<d>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}}?)"
             rf"(?=(?:和|与|、)(?:{double}|[{surnames or '王'}])|(?:于|在)[^，,。；]{{0,12}}?(?:创立|创办|创建)|(?:联合|共同)?(?:创立|创办|创建))"
             rf"|(?:^|(?<=[，。；：,;:（(]))(?P<b>(?:{double}|[{surnames or '王'}])[\u4e00-\u9fff]{{1,2}})[，,]"
             rf"(?:现任|时任|前|原)?[^，,。；]{{2,14}}?(?:{_alternation(words.get('titles', ()))})(?=$|[，,。；）)、]|兼)"
@@ -172,7 +176,7 @@ def _patterns(base: str | None) -> _Patterns:
         latin=re.compile(r"(?<![A-Za-z0-9\-\.@/_])(?:(?<![A-Za-z]\s)(?!Non-|Pre-|Post-|Anti-)[A-Z][a-z]+"
                          r"(?:-[A-Za-z]+){1,3}(?![A-Za-z0-9\-\.@/_\s])|"  # one hyphenated name: Net-a-Porter
                          r"[A-Z][a-z]{2,}[A-Za-z]*|[a-z]+[A-Z][A-Za-z]+|[A-Z]{2,}[a-z]+[A-Za-z]*|"
-                         r"(?:Mr|Ms|Mrs|Dr|St|(?!" + "|".join(sorted(map(re.escape, words.get("latin_not_acronyms", ())))) + r"\s)[A-Z]{2,4})"
+                         r"(?:Mr|Ms|Mrs|Dr|St|(?!(?:" + "|".join(sorted(map(re.escape, words.get("latin_not_acronyms", ())))) + r")\s)[A-Z]{2,4})"
                          r"(?=\s[A-Z][a-z]{2,}))"  # Mr Porter, BK Global, RBC Capital Markets (not APP Tiger)
                          r"(?:\s(?:[A-Z][A-Za-z]+|&)){0,2}(?![A-Za-z0-9\-\.@/_])"),
         model=re.compile(rf"(?:{_alternation(words.get('launch', ()))})(?:了)?(?:[\u4e00-\u9fff]{{0,6}}?)"
@@ -180,6 +184,7 @@ def _patterns(base: str | None) -> _Patterns:
                          r"(?P<name>(?:[A-Z][A-Za-z]*|[a-z][A-Z][A-Za-z]*)(?:\s?[A-Z0-9][A-Za-z0-9+]*){0,3})"
                          r"(?![A-Za-z0-9])"),
         not_latin=frozenset(words.get("latin_not_names", ())),
+        not_name_starts=frozenset(words.get("not_name_starts", ())),
         not_acronym=frozenset(words.get("latin_not_acronyms", ())),
         not_model=frozenset(words.get("latin_not_models", ())),
         generic=re.compile(rf"(?:{_alternation(words.get('generic_name_parts', ()))})+"),
@@ -406,6 +411,8 @@ def with_legal_tails(text: str, known: Sequence[Mention], base: str | None = Non
             end = tail.end() if tail else m.end
             place = pats.legal_place.search(text, max(0, m.start - 8), m.start) if (
                 tail or pats.legal_end.search(m.text)) else None
+            if place and not jieba.posseg.dt.word_tag_tab.get(place.group(), "").startswith("ns"):
+                place = None  # 股上市, 节省: no place name
             start = place.start() if place else m.start
             if (start, end) != (m.start, m.end):
                 m = replace(m, start=start, end=end, text=text[start:end])
@@ -413,9 +420,21 @@ def with_legal_tails(text: str, known: Sequence[Mention], base: str | None = Non
     return out
 
 
+def _starts_with_a_word(name: str, stops: frozenset[str], dictionary: bool = False) -> bool:
+    """Do a would-be name's first two characters make a word that is no name: one of ``stops``
+    (盛赞, 齐聚, 高管) or, with ``dictionary``, a dictionary word not tagged as a name (章程,
+    方便; many real names start with a word, 王国军, 江南春: only where the frame is weak)?"""
+    head = name[:2]
+    if head in stops:
+        return True
+    return dictionary and jieba.dt.FREQ.get(head, 0) > 0 \
+        and not jieba.posseg.dt.word_tag_tab.get(head, "nr").startswith("nr")
+
+
 def _add_next_persons(text: str, end: int, pats: _Patterns, add: Callable[[int, int, str, float], None]) -> None:
     """The persons joined by 、/和 to the one ending at ``end`` (a name list ends at a comma or a verb)."""
-    while (more := pats.next_person.match(text, end)) is not None:
+    while (more := pats.next_person.match(text, end)) is not None \
+            and not _starts_with_a_word(more.group("name"), pats.not_name_starts):
         end = more.end("name")
         add(more.start("name"), end, "Person", 0.4)
 
@@ -535,10 +554,11 @@ def discover_mentions(text: str, known: Sequence[Mention], gazetteer: Gazetteer,
             found.append(Mention(start, end, text[start:end], gazetteer.entities[iri], "gazetteer", 0.9))
         else:
             add(start, end, "Person", 0.5)
-    for m in pats.person.finditer(text):
+    for m in (*pats.person.finditer(text), *pats.person_is.finditer(text)):
         end = _person_end(text, m.start("name"), m.end("name"))
-        if _adverb_and_verb(m.group("name")) or _adverb_and_verb(text[m.start("name"):end]):
-            continue  # 负责人曾说, 发言人曾强调: an adverb that is also a surname, and a verb
+        if _adverb_and_verb(m.group("name")) or _adverb_and_verb(text[m.start("name"):end]) \
+                or _starts_with_a_word(text[m.start("name"):end], pats.not_name_starts, m.re is pats.person_is):
+            continue  # 负责人曾说: an adverb that is also a surname; 董事长盛赞, 创始人齐聚: a word
         add(m.start("name"), end, "Person", 0.5)
         _add_next_persons(text, end, pats, add)  # 创始人王中军、王中磊入选
     for k in known:

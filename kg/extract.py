@@ -281,14 +281,15 @@ class Extractor:
         return [(entity, 1.0)] if entity else []
 
     def _topic(self, ctx: SentenceContext, match: re.Match[str], wanted: Sequence[str]) -> list[tuple[Entity, float]]:
-        """``@topic:Class``: the first name of that class in the sentence before the match, when
-        it opens a clause (月之暗面成立于2023年，创始人兼CEO杨植麟…); else none."""
+        """``@topic:Class``: the one name of that class in the sentence before the match, when
+        it opens a clause (月之暗面成立于2023年，创始人兼CEO杨植麟…); none when another one
+        stands between."""
         limit = ctx.sentence.start + ctx.masked_to_text[min(match.start(), len(ctx.masked_to_text) - 1)]
-        first = next((m for m in ctx.recent if ctx.sentence.start <= m.start < limit
-                      and any(self.alphabet.is_a(m.entity.type, w) for w in wanted)), None)
-        if first is None or not opens_clause(ctx.sentence.text, first.start - ctx.sentence.start):
-            return []
-        return [(first.entity, 0.6)]
+        fitting = [m for m in ctx.recent if ctx.sentence.start <= m.start < limit
+                   and any(self.alphabet.is_a(m.entity.type, w) for w in wanted)]
+        if len({m.entity.iri for m in fitting}) != 1 or not opens_clause(ctx.sentence.text, fitting[0].start - ctx.sentence.start):
+            return []  # none, or two (腾讯投资了拼多多，董事长黄峥…: whose chairman?)
+        return [(fitting[0].entity, 0.6)]
 
     def _facts_from_match(self, doc: Document, ctx: SentenceContext, rule: Rule,
                           match: re.Match[str]) -> Iterator[EventFact]:

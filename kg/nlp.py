@@ -73,12 +73,15 @@ class EntityTagger:
         # Lines the tokenizer would otherwise fail on are far beyond any sentence.
         self.nlp.max_length = 100_000_000
 
-    def _named_plainly_before(self, mention: Mention, earlier: str, text: str) -> bool:
-        """Has ``earlier`` named the entity by a label that is no ordinary word, and is the
-        ambiguous one no part of a number here (360万元, 2018年360…)?"""
-        if _NUMBER_AROUND.match(text, mention.end) or (mention.start and text[mention.start - 1].isdigit()):
-            return False
-        return any(label in earlier for label in mention.entity.aliases + (mention.entity.label,)
+    def _named_plainly_before(self, mention: Mention, before: str, text: str) -> bool:
+        """Has the document before the mention (``before``, then ``text``) named the entity by a
+        label that is no ordinary word, and is the ambiguous one no part of a figure (360万元)
+        and not used as a word here (很快的, 联想到)?"""
+        if _NUMBER_AROUND.match(text, mention.end) or (mention.start and text[mention.start - 1].isdigit()) \
+                or _WORD_USE_AFTER.match(text, mention.end) or _WORD_USE_BEFORE.search(text, 0, mention.start):
+            return False  # 快的发展很快的, 让人联想到: the ordinary word
+        return any(before.find(label) >= 0 or text.find(label, 0, mention.start) >= 0
+                   for label in mention.entity.aliases + (mention.entity.label,)
                    if label and not self.gazetteer.needs_context(label))
 
     def doc(self, text: str) -> Doc:
@@ -92,11 +95,12 @@ class EntityTagger:
         doc = self.nlp(text)
         found: list[Mention] = []
         doubtful: list[Mention] = []  # ambiguous aliases with no context of their own
+        ends = {span.end_char for span in doc.ents}
         for span in doc.ents:
             entity = self.gazetteer.entities.get(span.label_)
             if entity is None:
                 continue
-            if span.start_char > 0 and text[span.start_char - 1] in _NAME_DOTS:
+            if _after_a_name_dot(text, span.start_char, ends):
                 continue  # 尤金・卡巴斯基: the end of a transliterated person's name, not the company
             mention = Mention(span.start_char, span.end_char, span.text, entity, "gazetteer", 1.0)
             if self.gazetteer.needs_context(span.text) and not _ambiguous_ok(text, span.start_char, span.end_char):
@@ -106,7 +110,7 @@ class EntityTagger:
         if doubtful:  # 菜鸟与顺丰: joined to a plain name, an ambiguous one is a name too
             starts, ends = {m.start for m in found}, {m.end for m in found}
             found.extend(m for m in doubtful if _joined_to_a_name(text, m.start, m.end, starts, ends)
-                         or self._named_plainly_before(m, before + text[:m.start], text))
+                         or self._named_plainly_before(m, before, text))
         # Offsets straight from the token array: no Token object per word (2x faster).
         tokens = [(i, i + n) for i, n in doc.to_array([IDX, LENGTH]).tolist() if not text[i].isspace()]
         found = with_legal_tails(text, found)
@@ -137,8 +141,18 @@ class JiebaWords:
 
 #: What follows a number: an ambiguous alias right before it is a figure (360万元, 360度).
 _NUMBER_AROUND = re.compile(r"[0-9０-９.．%％万亿千百十元度个家名位倍多余年月日号岁]")
+#: Around an ambiguous alias used as an ordinary word: 很快的, 更美的, 让人联想到, 快的了.
+_WORD_USE_BEFORE = re.compile(r"(?:很|更|最|太|非常|十分|特别|让人|令人|越来越)$")
+_WORD_USE_AFTER = re.compile(r"[到了得着过]")
 #: The dots between the parts of a transliterated foreign name (尤金・卡巴斯基).
 _NAME_DOTS = "・·•‧"
+
+
+def _after_a_name_dot(text: str, start: int, ends: set[int]) -> bool:
+    """Does a name dot join the match at ``start`` to a word of Chinese characters before it that
+    ends no other match (尤金・卡巴斯基: yes; •阿里巴巴 at a line's start, 阿里巴巴·腾讯: no)?"""
+    return start >= 2 and text[start - 1] in _NAME_DOTS and "\u4e00" <= text[start - 2] <= "\u9fff" \
+        and (start - 1) not in ends
 
 
 def _ambiguous_ok(text: str, start: int, end: int) -> bool:
