@@ -62,8 +62,8 @@ def encode(kind: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) ->
 
 def _column_values(rows: Sequence[dict[str, Any]], column: str) -> list[Any]:
     """One column of ``rows`` (None where a row lacks it)."""
-    if isinstance(rows, Rows) and column in rows.columns:
-        return rows.column(column)
+    if isinstance(rows, Rows):  # no dicts built
+        return rows.column(column) if column in rows.columns else [None] * len(rows)
     try:
         return list(map(itemgetter(column), rows))
     except KeyError:

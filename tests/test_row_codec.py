@@ -115,3 +115,11 @@ def test_rows_read_back_are_columns_until_a_row_is_read():
     assert isinstance(back, Rows) and back.columns == ("s", "n", "span")
     assert back.column("n") == list(range(50))
     assert row_codec.encode(kind, columns, back) == data
+
+
+def test_rows_lacking_a_column_encode_it_as_none():
+    from kg.rows import Rows
+
+    rows = Rows(["a"], [[1, 2]])
+    assert row_codec.decode(row_codec.encode("select", ["a", "b"], rows))[2] == [{"a": 1, "b": None},
+                                                                                {"a": 2, "b": None}]
